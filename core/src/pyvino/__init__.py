@@ -1,0 +1,114 @@
+"""pyvino: a Python re-creation of the OpenVINO toolkit's architecture.
+
+Public surface: the names in ``__all__``, ``pyvino.hookspecs`` and ``pyvino.testing``.
+``pyvino.opset8`` (any ``opsetN``) is a builder for models in code, like ``openvino.opsetN``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyvino._attrs import BOOL, FLOAT, FLOATS, INT, INTS, SHAPE, STR, STRS, TYPE, Attr, enum
+from pyvino._core_ops import Constant, Parameter, Result
+from pyvino._errors import (
+    BlobFormatError,
+    CompilationError,
+    ConversionError,
+    DeviceNotFoundError,
+    InferenceError,
+    ModelReadError,
+    OpValidationError,
+    PluginError,
+    PropertyError,
+    PyvinoError,
+    UnknownOpError,
+    UnsupportedOpError,
+)
+from pyvino._device import CompiledBackend, DevicePlugin, ProfilingInfo, SyncRequest
+from pyvino._model import Model
+from pyvino._properties import PropertySpec
+from pyvino._node import Op, Output
+from pyvino._opset import Opset, OpsetBuilder, OpsetRegistry
+from pyvino._shape import Dimension, PartialShape
+from pyvino._specs import (
+    DeviceSpec,
+    FrontendSpec,
+    KernelSpec,
+    OnnxConverterSpec,
+    PassSpec,
+    hookimpl,
+)
+from pyvino._types import Type
+from pyvino.runtime import (
+    AsyncInferQueue,
+    CompiledModel,
+    Core,
+    InferRequest,
+    InferResult,
+    Tensor,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AsyncInferQueue",
+    "CompiledBackend",
+    "CompiledModel",
+    "Core",
+    "DevicePlugin",
+    "InferRequest",
+    "InferResult",
+    "ProfilingInfo",
+    "PropertySpec",
+    "SyncRequest",
+    "Tensor",
+    "BOOL",
+    "FLOAT",
+    "FLOATS",
+    "INT",
+    "INTS",
+    "SHAPE",
+    "STR",
+    "STRS",
+    "TYPE",
+    "Attr",
+    "BlobFormatError",
+    "CompilationError",
+    "Constant",
+    "ConversionError",
+    "DeviceNotFoundError",
+    "DeviceSpec",
+    "Dimension",
+    "FrontendSpec",
+    "InferenceError",
+    "KernelSpec",
+    "Model",
+    "ModelReadError",
+    "OnnxConverterSpec",
+    "Op",
+    "OpValidationError",
+    "Opset",
+    "OpsetBuilder",
+    "OpsetRegistry",
+    "Output",
+    "Parameter",
+    "PartialShape",
+    "PassSpec",
+    "PluginError",
+    "PropertyError",
+    "PyvinoError",
+    "Result",
+    "Type",
+    "UnknownOpError",
+    "UnsupportedOpError",
+    "enum",
+    "hookimpl",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name.startswith("opset") and name[5:].isdigit():
+        from pyvino._plugins import default_manager
+
+        return default_manager().registry.builder(name)
+    raise AttributeError(f"module 'pyvino' has no attribute {name!r}")
