@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from pyvino._attrs import BOOL, FLOAT, FLOATS, INT, INTS, SHAPE, STR, STRS, TYPE, Attr, enum
+from pyvino._convert import convert_model, save_model
 from pyvino._core_ops import Constant, Parameter, Result
 from pyvino._errors import (
     BlobFormatError,
@@ -101,8 +102,10 @@ __all__ = [
     "Type",
     "UnknownOpError",
     "UnsupportedOpError",
+    "convert_model",
     "enum",
     "hookimpl",
+    "save_model",
 ]
 
 
