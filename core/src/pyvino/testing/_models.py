@@ -24,7 +24,7 @@ def _cnn() -> Model:
     add = ops.add(relu, bias, name="add")
     pool = ops.max_pool(add, strides=[2, 2], pads_begin=[0, 0], pads_end=[0, 0],
                         kernel=[2, 2], dilations=[1, 1], name="pool")
-    flat = ops.reshape(pool, np.array([1, 64], np.int64), special_zero=False, name="flatten")
+    flat = ops.reshape(pool.output(0), np.array([1, 64], np.int64), special_zero=False, name="flatten")
     fc = rng.standard_normal((64, 10)).astype(np.float32) * 0.2
     logits = ops.matmul(flat, fc, transpose_a=False, transpose_b=False, name="fc")
     prob = ops.softmax(logits, axis=1, name="prob")
