@@ -29,6 +29,7 @@ from pyvino._device import CompiledBackend, DevicePlugin, ProfilingInfo, SyncReq
 from pyvino._model import Model
 from pyvino._properties import PropertySpec
 from pyvino._node import Op, Output
+from pyvino._partition import Subgraph, partition_model
 from pyvino._opset import Opset, OpsetBuilder, OpsetRegistry
 from pyvino._shape import Dimension, PartialShape
 from pyvino._specs import (
@@ -99,12 +100,14 @@ __all__ = [
     "PropertyError",
     "PyvinoError",
     "Result",
+    "Subgraph",
     "Type",
     "UnknownOpError",
     "UnsupportedOpError",
     "convert_model",
     "enum",
     "hookimpl",
+    "partition_model",
     "save_model",
 ]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pyvino._reference import evaluate_model
 from pyvino.testing._device_conformance import DeviceConformance
+from pyvino.testing._fake_device import FakeDevice
 from pyvino.testing._models import conformance_models, tolerance_for
 
-__all__ = ["DeviceConformance", "conformance_models", "evaluate_model", "tolerance_for"]
+__all__ = ["DeviceConformance", "FakeDevice", "conformance_models", "evaluate_model", "tolerance_for"]
