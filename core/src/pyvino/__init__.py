@@ -31,6 +31,7 @@ from pyvino._properties import PropertySpec
 from pyvino._node import Op, Output
 from pyvino._partition import Subgraph, partition_model
 from pyvino._opset import Opset, OpsetBuilder, OpsetRegistry
+from pyvino._scheduler import RequestPool
 from pyvino._shape import Dimension, PartialShape
 from pyvino._specs import (
     DeviceSpec,
@@ -99,6 +100,7 @@ __all__ = [
     "PluginError",
     "PropertyError",
     "PyvinoError",
+    "RequestPool",
     "Result",
     "Subgraph",
     "Type",
