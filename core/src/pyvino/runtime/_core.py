@@ -15,13 +15,20 @@ import numpy as np
 
 from pyvino._blob import unpack_blob
 from pyvino._device import DevicePlugin
-from pyvino._errors import DeviceNotFoundError, ModelReadError, PluginError, PropertyError
+from pyvino._errors import (
+    DeviceNotFoundError,
+    ModelReadError,
+    PluginError,
+    PropertyError,
+    PyvinoError,
+)
 from pyvino._model import Model
 from pyvino._node import Op
 from pyvino._opset import Opset
 from pyvino._plugins import PluginManager, default_manager
 from pyvino._properties import STANDARD_PROPERTIES, validate
 from pyvino._specs import hookimpl
+from pyvino.runtime import _cache
 from pyvino.runtime._compiled import CompiledModel
 from pyvino.runtime._devices import install_hint, parse_device
 
@@ -177,12 +184,37 @@ class Core:
 
     def compile_model(self, model: Any, device_name: str | None = None,
                       config: dict[str, Any] | None = None) -> CompiledModel:
-        """Compile a Model (or a model path) for a device; no device means AUTO."""
+        """Compile a Model (or a model path) for a device; no device means AUTO.
+
+        With ``CACHE_DIR`` (core property or in ``config``) and a device that can export, the
+        compiled blob is cached and later compiles import it (``LOADED_FROM_CACHE``).
+        """
         if not isinstance(model, Model):
             model = self.read_model(model)
+        config = dict(config or {})
+        cache_dir = config.pop("CACHE_DIR", None) or self._config.get("CACHE_DIR")
         plugin, implied = self._resolve(device_name)
-        backend = plugin.compile_model(model, {**implied, **(config or {})})
-        return CompiledModel(backend, plugin.name)
+        full = {**implied, **config}
+        if cache_dir and _cache.supports_cache(plugin):
+            return self._compile_cached(model, plugin, full, Path(cache_dir))
+        return CompiledModel(plugin.compile_model(model, full), plugin.name)
+
+    def _compile_cached(self, model: Model, plugin: DevicePlugin, config: dict[str, Any],
+                        cache_dir: Path) -> CompiledModel:
+        key = _cache.cache_key(model, plugin.name, config, plugin)
+        path = cache_dir / f"{key}.blob"
+        blob = _cache.load(path)
+        if blob is not None:
+            try:
+                _, payload = unpack_blob(blob, expected_device=plugin.name)
+                backend = plugin.import_model(payload, config)
+                backend.config["LOADED_FROM_CACHE"] = True
+                return CompiledModel(backend, plugin.name)
+            except PyvinoError as exc:
+                _cache.discard(path, str(exc))
+        compiled = CompiledModel(plugin.compile_model(model, config), plugin.name)
+        _cache.store(path, compiled.export_model())
+        return compiled
 
     def query_model(self, model: Model, device_name: str,
                     config: dict[str, Any] | None = None) -> dict[str, str]:
