@@ -138,7 +138,13 @@ class DevicePlugin:
         return {k: ("RW" if s.mutable else "RO") for k, s in self._specs().items()}
 
     def validate_config(self, config: dict[str, Any] | None) -> dict[str, Any]:
-        return validate(self._specs(), dict(config or {}), f"device {self.name}")
+        config = dict(config or {})
+        specs = self._specs()
+        # DEVICE_PRIORITIES is the newer spelling of MULTI_DEVICE_PRIORITIES (meta-devices).
+        if "DEVICE_PRIORITIES" in config and "DEVICE_PRIORITIES" not in specs \
+                and "MULTI_DEVICE_PRIORITIES" in specs:
+            config["MULTI_DEVICE_PRIORITIES"] = config.pop("DEVICE_PRIORITIES")
+        return validate(specs, config, f"device {self.name}")
 
     def set_property(self, props: dict[str, Any]) -> None:
         self._config.update(self.validate_config(props))

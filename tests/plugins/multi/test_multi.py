@@ -58,3 +58,13 @@ def test_unavailable_devices_are_skipped_and_all_missing_is_an_error():
     assert compiled.get_property("EXECUTION_DEVICES") == ["CPU"]
     with pytest.raises(CompilationError, match="none of the devices"):
         core.compile_model(model(), "MULTI:NOSUCH")
+
+
+def test_property_forms_of_the_device_list():
+    core = Core()
+    for key in ("MULTI_DEVICE_PRIORITIES", "DEVICE_PRIORITIES"):
+        compiled = core.compile_model(model(), "MULTI", {key: "CPU(3)"})
+        assert compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS") == 3
+    compiled = core.compile_model(model(), "MULTI:CPU",
+                                  {"DEVICE_PROPERTIES": {"CPU": {"NUM_STREAMS": 2}}})
+    assert compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS") == 2
