@@ -7,9 +7,9 @@ import sys
 from collections.abc import Sequence
 
 from pyvino._errors import PyvinoError
-from pyvino.cli import _convert, _demo, _devices, _plugins, _zoo
+from pyvino.cli import _benchmark, _convert, _demo, _devices, _plugins, _zoo
 
-COMMANDS = [_demo, _devices, _plugins, _convert, _zoo]
+COMMANDS = [_demo, _devices, _plugins, _convert, _benchmark, _zoo]
 
 
 def build_parser() -> argparse.ArgumentParser:

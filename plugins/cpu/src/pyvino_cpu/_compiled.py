@@ -41,6 +41,7 @@ class CPUCompiledModel(CompiledBackend):
         slot_of: dict[tuple[int, int], int] = {}
         constants: dict[int, np.ndarray] = {}
         steps: list[tuple[Op, Callable[..., Any], tuple[int, ...], tuple[int, ...]]] = []
+        folded: list[Op] = []
 
         def slot(node: Op, index: int) -> int:
             return slot_of.setdefault((id(node), index), len(slot_of))
@@ -55,6 +56,11 @@ class CPUCompiledModel(CompiledBackend):
             kernel = kernels.get(node_key(node))
             run = (lambda *xs, _k=kernel, _n=node: _k(_n, *xs)) if kernel else node.evaluate
             ins = tuple(slot_of[(id(i.node), i.index)] for i in node.inputs)
+            if ins and all(s in constants for s in ins):  # fold constant subgraphs at compile
+                for s, value in zip(outs, run(*[constants[s] for s in ins])):
+                    constants[s] = value
+                folded.append(node)
+                continue
             steps.append((node, run, ins, outs))
 
         self._param_slots = [slot_of[(id(p), 0)] for p in self.model.get_parameters()]
@@ -74,6 +80,7 @@ class CPUCompiledModel(CompiledBackend):
         self._num_slots = len(slot_of)
         self._static_nodes = [n for n in self.model.get_ordered_ops()
                               if n.type_name in ("Parameter", "Constant", "Result")]
+        self._folded = folded
 
     @property
     def num_streams(self) -> int:
@@ -146,6 +153,8 @@ class CPURequest(SyncRequest):
                           timedelta(0))
             for n in self._c._static_nodes
         ]
+        info += [ProfilingInfo(n.friendly_name, n.type_name, "constant_folded", "OPTIMIZED_OUT",
+                               timedelta(0), timedelta(0)) for n in self._c._folded]
         for step, t in zip(self._c._steps, times):
             precision = (step.node.get_output_element_type(0).precision
                          if step.node.get_output_size() else "")
