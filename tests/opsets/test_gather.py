@@ -223,3 +223,17 @@ def test_scatter_nd_sub_negative_indices_and_booleans():
     assert sc.ScatterNDUpdate3.version_id == "opset4"
     with pytest.raises(OpValidationError, match="updates shape"):
         sc.ScatterNDUpdate3([param(data), param(idx), Parameter("i64", [2])])
+
+
+def test_opset_tables_pick_the_right_versions():
+    from pyvino_opsets import OPSETS
+
+    table = {o.name: o for o in OPSETS}
+    assert table["opset1"]["Gather"] is ga.Gather1
+    assert table["opset7"]["Gather"] is ga.Gather7
+    assert table["opset8"]["Gather"] is ga.Gather8 and table["opset8"]["GatherND"] is ga.GatherND8
+    assert "ScatterNDUpdate" not in table["opset3"]
+    assert table["opset4"]["ScatterNDUpdate"] is sc.ScatterNDUpdate3
+    assert table["opset15"]["ScatterNDUpdate"] is sc.ScatterNDUpdate15
+    assert table["opset11"]["ScatterElementsUpdate"] is sc.ScatterElementsUpdate3
+    assert table["opset12"]["ScatterElementsUpdate"] is sc.ScatterElementsUpdate12

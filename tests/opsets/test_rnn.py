@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 import pyvino
 from pyvino_opsets.rnn import GRUCell3, LSTMCell1, LSTMCell4, RNNCell1
 from pyvino_opsets.rnn_sequences import GRUSequence5, LSTMSequence1, LSTMSequence5, RNNSequence5
 
 rng = np.random.default_rng(7)
-B, T, I, HS = 3, 4, 5, 3
+B, T, IN, HS = 3, 4, 5, 3
 ONNX_DIRS = {"forward": 1, "reverse": 1, "bidirectional": 2}
 
 
@@ -51,13 +50,20 @@ def gru_bias_to_ov(b: np.ndarray, linear_before_reset: bool) -> np.ndarray:
     if not linear_before_reset:
         return wb + rb
     n = wb.shape[-1] // 3
-    return np.concatenate([wb[..., : 2 * n] + rb[..., : 2 * n], wb[..., 2 * n :], rb[..., 2 * n :]], -1)
+    return np.concatenate(
+        [wb[..., : 2 * n] + rb[..., : 2 * n], wb[..., 2 * n :], rb[..., 2 * n :]], -1
+    )
 
 
 def onnx_seq(onnx_ref, op, x, h, *rest, n_out, **attrs):
     """Run an ONNX recurrent node on batch-first data; outputs converted to OpenVINO layout."""
-    outs = onnx_ref(op, [x.transpose(1, 0, 2), *rest[:3], None, h.transpose(1, 0, 2),
-                         *rest[3:]], n_outputs=n_out, hidden_size=HS, **attrs)
+    outs = onnx_ref(
+        op,
+        [x.transpose(1, 0, 2), *rest[:3], None, h.transpose(1, 0, 2), *rest[3:]],
+        n_outputs=n_out,
+        hidden_size=HS,
+        **attrs,
+    )
     return [outs[0].transpose(2, 1, 0, 3)] + [o.transpose(1, 0, 2) for o in outs[1:]]
 
 
@@ -65,11 +71,15 @@ def onnx_seq(onnx_ref, op, x, h, *rest, n_out, **attrs):
 @pytest.mark.parametrize("direction", ["forward", "reverse", "bidirectional"])
 def test_lstm_sequence_matches_onnx(onnx_ref, direction):
     d = ONNX_DIRS[direction]
-    x, h, c = rand(B, T, I), rand(B, d, HS), rand(B, d, HS)
-    w, r, b = rand(d, 4 * HS, I), rand(d, 4 * HS, HS), rand(d, 8 * HS)
+    x, h, c = rand(B, T, IN), rand(B, d, HS), rand(B, d, HS)
+    w, r, b = rand(d, 4 * HS, IN), rand(d, 4 * HS, HS), rand(d, 8 * HS)
     lengths = np.full(B, T, np.int32)
-    want = onnx_seq(onnx_ref, "LSTM", x, h, w, r, b, c.transpose(1, 0, 2), n_out=3, direction=direction)
-    got = run(LSTMSequence5, [x, h, c, lengths, *lstm_to_ov(w, r, b)], hidden_size=HS, direction=direction)
+    want = onnx_seq(
+        onnx_ref, "LSTM", x, h, w, r, b, c.transpose(1, 0, 2), n_out=3, direction=direction
+    )
+    got = run(
+        LSTMSequence5, [x, h, c, lengths, *lstm_to_ov(w, r, b)], hidden_size=HS, direction=direction
+    )
     for g, e in zip(got, want, strict=True):
         np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-5)
 
@@ -77,22 +87,34 @@ def test_lstm_sequence_matches_onnx(onnx_ref, direction):
 @pytest.mark.parametrize("direction", ["forward", "bidirectional"])
 def test_lstm_sequence1_peepholes_match_onnx(onnx_ref, direction):
     d = ONNX_DIRS[direction]
-    x, h, c = rand(B, T, I), rand(B, d, HS), rand(B, d, HS)
-    w, r, b, p = rand(d, 4 * HS, I), rand(d, 4 * HS, HS), rand(d, 8 * HS), rand(d, 3 * HS)
-    want = onnx_seq(onnx_ref, "LSTM", x, h, w, r, b, c.transpose(1, 0, 2), p, n_out=3, direction=direction)
+    x, h, c = rand(B, T, IN), rand(B, d, HS), rand(B, d, HS)
+    w, r, b, p = rand(d, 4 * HS, IN), rand(d, 4 * HS, HS), rand(d, 8 * HS), rand(d, 3 * HS)
+    want = onnx_seq(
+        onnx_ref, "LSTM", x, h, w, r, b, c.transpose(1, 0, 2), p, n_out=3, direction=direction
+    )
     lengths = np.full(B, T, np.int64)
-    got = run(LSTMSequence1, [x, h, c, lengths, *lstm_to_ov(w, r, b, p)], hidden_size=HS, direction=direction)
+    got = run(
+        LSTMSequence1,
+        [x, h, c, lengths, *lstm_to_ov(w, r, b, p)],
+        hidden_size=HS,
+        direction=direction,
+    )
     for g, e in zip(got, want, strict=True):
         np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-5)
 
 
 def test_lstm_sequence1_weights_format_takes_onnx_order(onnx_ref):
-    x, h, c = rand(B, T, I), rand(B, 1, HS), rand(B, 1, HS)
-    w, r, b = rand(1, 4 * HS, I), rand(1, 4 * HS, HS), rand(1, 8 * HS)
+    x, h, c = rand(B, T, IN), rand(B, 1, HS), rand(B, 1, HS)
+    w, r, b = rand(1, 4 * HS, IN), rand(1, 4 * HS, HS), rand(1, 8 * HS)
     want = onnx_seq(onnx_ref, "LSTM", x, h, w, r, b, c.transpose(1, 0, 2), n_out=3)
     wb, rb = np.split(b, 2, axis=-1)
-    got = run(LSTMSequence1, [x, h, c, np.full(B, T, np.int32), w, r, wb + rb],
-              hidden_size=HS, direction="forward", weights_format="iofc")
+    got = run(
+        LSTMSequence1,
+        [x, h, c, np.full(B, T, np.int32), w, r, wb + rb],
+        hidden_size=HS,
+        direction="forward",
+        weights_format="iofc",
+    )
     np.testing.assert_allclose(got[0], want[0], rtol=1e-5, atol=1e-5)
 
 
@@ -100,11 +122,18 @@ def test_lstm_sequence1_weights_format_takes_onnx_order(onnx_ref):
 @pytest.mark.parametrize("lbr", [False, True])
 def test_gru_sequence_matches_onnx(onnx_ref, direction, lbr):
     d = ONNX_DIRS[direction]
-    x, h = rand(B, T, I), rand(B, d, HS)
-    w, r, b = rand(d, 3 * HS, I), rand(d, 3 * HS, HS), rand(d, 6 * HS)
-    want = onnx_seq(onnx_ref, "GRU", x, h, w, r, b, n_out=2, direction=direction, linear_before_reset=int(lbr))
-    got = run(GRUSequence5, [x, h, np.full(B, T, np.int32), w, r, gru_bias_to_ov(b, lbr)],
-              hidden_size=HS, direction=direction, linear_before_reset=lbr)
+    x, h = rand(B, T, IN), rand(B, d, HS)
+    w, r, b = rand(d, 3 * HS, IN), rand(d, 3 * HS, HS), rand(d, 6 * HS)
+    want = onnx_seq(
+        onnx_ref, "GRU", x, h, w, r, b, n_out=2, direction=direction, linear_before_reset=int(lbr)
+    )
+    got = run(
+        GRUSequence5,
+        [x, h, np.full(B, T, np.int32), w, r, gru_bias_to_ov(b, lbr)],
+        hidden_size=HS,
+        direction=direction,
+        linear_before_reset=lbr,
+    )
     for g, e in zip(got, want, strict=True):
         np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-5)
 
@@ -112,21 +141,31 @@ def test_gru_sequence_matches_onnx(onnx_ref, direction, lbr):
 @pytest.mark.parametrize("direction", ["forward", "reverse", "bidirectional"])
 def test_rnn_sequence_matches_onnx(onnx_ref, direction):
     d = ONNX_DIRS[direction]
-    x, h = rand(B, T, I), rand(B, d, HS)
-    w, r, b = rand(d, HS, I), rand(d, HS, HS), rand(d, 2 * HS)
+    x, h = rand(B, T, IN), rand(B, d, HS)
+    w, r, b = rand(d, HS, IN), rand(d, HS, HS), rand(d, 2 * HS)
     want = onnx_seq(onnx_ref, "RNN", x, h, w, r, b, n_out=2, direction=direction)
     wb, rb = np.split(b, 2, axis=-1)
-    got = run(RNNSequence5, [x, h, np.full(B, T, np.int32), w, r, wb + rb], hidden_size=HS, direction=direction)
+    got = run(
+        RNNSequence5,
+        [x, h, np.full(B, T, np.int32), w, r, wb + rb],
+        hidden_size=HS,
+        direction=direction,
+    )
     for g, e in zip(got, want, strict=True):
         np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-5)
 
 
 def test_rnn_sequence_relu_reverse_matches_step_loop():
-    x, h = rand(B, T, I), rand(B, 1, HS)
-    w, r, b = rand(1, HS, I), rand(1, HS, HS), rand(1, HS)
+    x, h = rand(B, T, IN), rand(B, 1, HS)
+    w, r, b = rand(1, HS, IN), rand(1, HS, HS), rand(1, HS)
     lengths = np.array([4, 2, 3], np.int32)
-    y, ho = run(RNNSequence5, [x, h, lengths, w, r, b], hidden_size=HS, direction="reverse",
-                activations=["relu"])
+    y, ho = run(
+        RNNSequence5,
+        [x, h, lengths, w, r, b],
+        hidden_size=HS,
+        direction="reverse",
+        activations=["relu"],
+    )
     for row, n in enumerate(lengths):
         ht = h[row, 0]
         for t in reversed(range(n)):
@@ -141,14 +180,26 @@ def test_rnn_sequence_relu_reverse_matches_step_loop():
 def test_lstm_sequence_lengths_match_onnx_on_truncated_rows(onnx_ref, direction):
     """Row b of length L equals ONNX on X[b, :L]; Y past L is zero."""
     d = ONNX_DIRS[direction]
-    x, h, c = rand(B, T, I), rand(B, d, HS), rand(B, d, HS)
-    w, r, b = rand(d, 4 * HS, I), rand(d, 4 * HS, HS), rand(d, 8 * HS)
+    x, h, c = rand(B, T, IN), rand(B, d, HS), rand(B, d, HS)
+    w, r, b = rand(d, 4 * HS, IN), rand(d, 4 * HS, HS), rand(d, 8 * HS)
     lengths = np.array([2, 4, 1], np.int32)
-    y, ho, co = run(LSTMSequence5, [x, h, c, lengths, *lstm_to_ov(w, r, b)], hidden_size=HS, direction=direction)
+    y, ho, co = run(
+        LSTMSequence5, [x, h, c, lengths, *lstm_to_ov(w, r, b)], hidden_size=HS, direction=direction
+    )
     for row, n in enumerate(lengths):
         sl = slice(row, row + 1)
-        want = onnx_seq(onnx_ref, "LSTM", x[sl, :n], h[sl], w, r, b, c[sl].transpose(1, 0, 2),
-                        n_out=3, direction=direction)
+        want = onnx_seq(
+            onnx_ref,
+            "LSTM",
+            x[sl, :n],
+            h[sl],
+            w,
+            r,
+            b,
+            c[sl].transpose(1, 0, 2),
+            n_out=3,
+            direction=direction,
+        )
         np.testing.assert_allclose(y[sl, :, :n], want[0], rtol=1e-5, atol=1e-5)
         np.testing.assert_array_equal(y[sl, :, n:], 0)
         np.testing.assert_allclose(ho[sl], want[1], rtol=1e-5, atol=1e-5)
@@ -156,9 +207,14 @@ def test_lstm_sequence_lengths_match_onnx_on_truncated_rows(onnx_ref, direction)
 
 
 def test_gru_zero_length_row_keeps_initial_state():
-    x, h = rand(2, T, I), rand(2, 1, HS)
-    w, r, b = rand(1, 3 * HS, I), rand(1, 3 * HS, HS), rand(1, 3 * HS)
-    y, ho = run(GRUSequence5, [x, h, np.array([0, 3], np.int64), w, r, b], hidden_size=HS, direction="reverse")
+    x, h = rand(2, T, IN), rand(2, 1, HS)
+    w, r, b = rand(1, 3 * HS, IN), rand(1, 3 * HS, HS), rand(1, 3 * HS)
+    y, ho = run(
+        GRUSequence5,
+        [x, h, np.array([0, 3], np.int64), w, r, b],
+        hidden_size=HS,
+        direction="reverse",
+    )
     np.testing.assert_array_equal(y[0], 0)
     np.testing.assert_array_equal(ho[0], h[0])
     np.testing.assert_array_equal(y[1, :, 3:], 0)
@@ -170,7 +226,9 @@ def sig(v):
     return 1 / (1 + np.exp(-v))
 
 
-def ref_lstm_row(x, h, c, w, r, b, p, *, f=sig, g=np.tanh, hh=np.tanh, clip=0.0, input_forget=False):
+def ref_lstm_row(
+    x, h, c, w, r, b, p, *, f=sig, g=np.tanh, hh=np.tanh, clip=0.0, input_forget=False
+):
     """One batch row, one direction, OpenVINO gate order f,i,c,o; peepholes f,i,o."""
     cl = (lambda v: np.clip(v, -clip, clip)) if clip else (lambda v: v)
     ys = []
@@ -186,24 +244,45 @@ def ref_lstm_row(x, h, c, w, r, b, p, *, f=sig, g=np.tanh, hh=np.tanh, clip=0.0,
 
 
 def test_lstm_sequence1_clip_input_forget_hardsigmoid_match_step_loop():
-    x, h, c = rand(B, T, I, scale=2), rand(B, 1, HS), rand(B, 1, HS)
-    w, r, b, p = rand(1, 4 * HS, I, scale=2), rand(1, 4 * HS, HS), rand(1, 4 * HS), rand(1, 3 * HS)
-    y, ho, co = run(LSTMSequence1, [x, h, c, np.full(B, T, np.int32), w, r, b, p], hidden_size=HS,
-                    direction="forward", clip=0.7, input_forget=True,
-                    activations=["hardsigmoid", "relu", "tanh"], activations_alpha=[0.3], activations_beta=[0.4])
+    x, h, c = rand(B, T, IN, scale=2), rand(B, 1, HS), rand(B, 1, HS)
+    w, r, b, p = rand(1, 4 * HS, IN, scale=2), rand(1, 4 * HS, HS), rand(1, 4 * HS), rand(1, 3 * HS)
+    y, ho, co = run(
+        LSTMSequence1,
+        [x, h, c, np.full(B, T, np.int32), w, r, b, p],
+        hidden_size=HS,
+        direction="forward",
+        clip=0.7,
+        input_forget=True,
+        activations=["hardsigmoid", "relu", "tanh"],
+        activations_alpha=[0.3],
+        activations_beta=[0.4],
+    )
     hard = lambda v: np.clip(0.3 * v + 0.4, 0, 1)  # noqa: E731
     for row in range(B):
-        ys, hn, cn = ref_lstm_row(x[row], h[row, 0], c[row, 0], w[0], r[0], b[0], p[0], f=hard,
-                                  g=lambda v: np.maximum(v, 0), clip=0.7, input_forget=True)
+        ys, hn, cn = ref_lstm_row(
+            x[row],
+            h[row, 0],
+            c[row, 0],
+            w[0],
+            r[0],
+            b[0],
+            p[0],
+            f=hard,
+            g=lambda v: np.maximum(v, 0),
+            clip=0.7,
+            input_forget=True,
+        )
         np.testing.assert_allclose(y[row, 0], ys, rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(ho[row, 0], hn, rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(co[row, 0], cn, rtol=1e-5, atol=1e-6)
 
 
 def test_gru_clip_matches_step_loop():
-    x, h = rand(1, T, I, scale=3), rand(1, 1, HS)
-    w, r, b = rand(1, 3 * HS, I, scale=2), rand(1, 3 * HS, HS), rand(1, 3 * HS)
-    y, _ = run(GRUSequence5, [x, h, np.array([T]), w, r, b], hidden_size=HS, direction="forward", clip=0.5)
+    x, h = rand(1, T, IN, scale=3), rand(1, 1, HS)
+    w, r, b = rand(1, 3 * HS, IN, scale=2), rand(1, 3 * HS, HS), rand(1, 3 * HS)
+    y, _ = run(
+        GRUSequence5, [x, h, np.array([T]), w, r, b], hidden_size=HS, direction="forward", clip=0.5
+    )
     ht = h[0, 0]
     for t in range(T):
         cl = lambda v: np.clip(v, -0.5, 0.5)  # noqa: E731
@@ -216,14 +295,18 @@ def test_gru_clip_matches_step_loop():
 
 # ---------------------------------------------------------------- cells
 def test_lstm_cells_match_onnx_single_step(onnx_ref):
-    x, h, c = rand(B, I), rand(B, HS), rand(B, HS)
-    w, r, b, p = rand(1, 4 * HS, I), rand(1, 4 * HS, HS), rand(1, 8 * HS), rand(1, 3 * HS)
-    want = onnx_ref("LSTM", [x[None], w, r, b, None, h[None], c[None], p], n_outputs=3, hidden_size=HS)
+    x, h, c = rand(B, IN), rand(B, HS), rand(B, HS)
+    w, r, b, p = rand(1, 4 * HS, IN), rand(1, 4 * HS, HS), rand(1, 8 * HS), rand(1, 3 * HS)
+    want = onnx_ref(
+        "LSTM", [x[None], w, r, b, None, h[None], c[None], p], n_outputs=3, hidden_size=HS
+    )
     ow, orr, ob, op = (a[0] for a in lstm_to_ov(w, r, b, p))
     got1 = run(LSTMCell1, [x, h, c, ow, orr, ob, op], hidden_size=HS)
     np.testing.assert_allclose(got1[0], want[1][0], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(got1[1], want[2][0], rtol=1e-5, atol=1e-6)
-    want4 = onnx_ref("LSTM", [x[None], w, r, b, None, h[None], c[None]], n_outputs=3, hidden_size=HS)
+    want4 = onnx_ref(
+        "LSTM", [x[None], w, r, b, None, h[None], c[None]], n_outputs=3, hidden_size=HS
+    )
     got4 = run(LSTMCell4, [x, h, c, ow, orr, ob], hidden_size=HS)
     np.testing.assert_allclose(got4[0], want4[1][0], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(got4[1], want4[2][0], rtol=1e-5, atol=1e-6)
@@ -231,23 +314,33 @@ def test_lstm_cells_match_onnx_single_step(onnx_ref):
 
 @pytest.mark.parametrize("lbr", [False, True])
 def test_gru_cell_matches_onnx(onnx_ref, lbr):
-    x, h = rand(B, I), rand(B, HS)
-    w, r, b = rand(1, 3 * HS, I), rand(1, 3 * HS, HS), rand(1, 6 * HS)
-    want = onnx_ref("GRU", [x[None], w, r, b, None, h[None]], n_outputs=2, hidden_size=HS,
-                    linear_before_reset=int(lbr))
-    (got,) = run(GRUCell3, [x, h, w[0], r[0], gru_bias_to_ov(b, lbr)[0]], hidden_size=HS, linear_before_reset=lbr)
+    x, h = rand(B, IN), rand(B, HS)
+    w, r, b = rand(1, 3 * HS, IN), rand(1, 3 * HS, HS), rand(1, 6 * HS)
+    want = onnx_ref(
+        "GRU",
+        [x[None], w, r, b, None, h[None]],
+        n_outputs=2,
+        hidden_size=HS,
+        linear_before_reset=int(lbr),
+    )
+    (got,) = run(
+        GRUCell3,
+        [x, h, w[0], r[0], gru_bias_to_ov(b, lbr)[0]],
+        hidden_size=HS,
+        linear_before_reset=lbr,
+    )
     np.testing.assert_allclose(got, want[1][0], rtol=1e-5, atol=1e-6)
 
 
 def test_rnn_cell_matches_onnx_and_bias_defaults_to_zero(onnx_ref):
-    x, h, w, r = rand(B, I), rand(B, HS), rand(1, HS, I), rand(1, HS, HS)
+    x, h, w, r = rand(B, IN), rand(B, HS), rand(1, HS, IN), rand(1, HS, HS)
     want = onnx_ref("RNN", [x[None], w, r, None, None, h[None]], n_outputs=2, hidden_size=HS)
     (got,) = run(RNNCell1, [x, h, w[0], r[0]], hidden_size=HS)
     np.testing.assert_allclose(got, want[1][0], rtol=1e-5, atol=1e-6)
 
 
 def test_f16_cell_keeps_type():
-    arrays = [rand(B, I), rand(B, HS), rand(3 * HS, I), rand(3 * HS, HS)]
+    arrays = [rand(B, IN), rand(B, HS), rand(3 * HS, IN), rand(3 * HS, HS)]
     (got,) = run(GRUCell3, [a.astype(np.float16) for a in arrays], hidden_size=HS)
     (ref,) = GRUCell3(params(arrays), {"hidden_size": HS}).evaluate(*arrays)
     np.testing.assert_allclose(got.astype(np.float32), ref, atol=3e-3)
@@ -256,15 +349,31 @@ def test_f16_cell_keeps_type():
 # ---------------------------------------------------------------- shapes, builder, errors
 def test_dynamic_shapes_propagate(opset):
     ops = opset(15)
-    x, h, c = ops.parameter([-1, "1..8", I]), ops.parameter([-1, 2, HS]), ops.parameter([-1, 2, HS])
+    x, h, c = (
+        ops.parameter([-1, "1..8", IN]),
+        ops.parameter([-1, 2, HS]),
+        ops.parameter([-1, 2, HS]),
+    )
     lengths = ops.parameter([-1], "i32")
-    node = ops.lstm_sequence(x, h, c, lengths, rand(2, 4 * HS, I), rand(2, 4 * HS, HS), rand(2, 4 * HS),
-                             hidden_size=HS, direction="bidirectional")
+    node = ops.lstm_sequence(
+        x,
+        h,
+        c,
+        lengths,
+        rand(2, 4 * HS, IN),
+        rand(2, 4 * HS, HS),
+        rand(2, 4 * HS),
+        hidden_size=HS,
+        direction="bidirectional",
+    )
     assert str(node.get_output_partial_shape(0)) == f"[?,2,1..8,{HS}]"
     assert str(node.get_output_partial_shape(2)) == f"[?,2,{HS}]"
     assert type(node) is LSTMSequence5
     assert opset(3).op_class("LSTMCell") is LSTMCell1 and opset(4).op_class("LSTMCell") is LSTMCell4
-    assert opset(4).op_class("LSTMSequence") is LSTMSequence1 and opset(5).op_class("GRUSequence") is GRUSequence5
+    assert (
+        opset(4).op_class("LSTMSequence") is LSTMSequence1
+        and opset(5).op_class("GRUSequence") is GRUSequence5
+    )
     assert "RNNCell" not in opset(2).opset and opset(3).op_class("RNNCell") is RNNCell1
 
 
@@ -274,20 +383,27 @@ def test_dynamic_shapes_propagate(opset):
         ({"hidden_size": 4}, None, "hidden_size"),
         ({"hidden_size": HS, "activations": ["tanh"]}, None, "activations"),
         ({"hidden_size": HS, "activations": ["sigmoid", "swish"]}, None, "unsupported"),
-        ({"hidden_size": HS}, {2: (2 * HS, I)}, "W dimension 0"),
-        ({"hidden_size": HS}, {0: (B + 1, I)}, "batch size"),
+        ({"hidden_size": HS}, {2: (2 * HS, IN)}, "W dimension 0"),
+        ({"hidden_size": HS}, {0: (B + 1, IN)}, "batch size"),
         ({"hidden_size": HS}, {4: (4 * HS,)}, "B dimension 0"),
     ],
 )
 def test_invalid_gru_cells_raise_typed_errors(attrs, shapes, message):
-    sizes = {0: (B, I), 1: (B, HS), 2: (3 * HS, I), 3: (3 * HS, HS), 4: (3 * HS,)}
+    sizes = {0: (B, IN), 1: (B, HS), 2: (3 * HS, IN), 3: (3 * HS, HS), 4: (3 * HS,)}
     sizes.update(shapes or {})
     with pytest.raises(pyvino.OpValidationError, match=message):
         GRUCell3([pyvino.Parameter("f32", s) for s in sizes.values()], attrs)
 
 
 def test_direction_must_match_num_directions():
-    arrays = [rand(B, T, I), rand(B, 1, HS), np.full(B, T, np.int32), rand(1, HS, I), rand(1, HS, HS), rand(1, HS)]
+    arrays = [
+        rand(B, T, IN),
+        rand(B, 1, HS),
+        np.full(B, T, np.int32),
+        rand(1, HS, IN),
+        rand(1, HS, HS),
+        rand(1, HS),
+    ]
     with pytest.raises(pyvino.OpValidationError, match="num_directions"):
         RNNSequence5(params(arrays), {"hidden_size": HS, "direction": "bidirectional"})
     with pytest.raises(pyvino.OpValidationError, match="direction"):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from onnx import helper
 from onnx.reference import ReferenceEvaluator
-from pyvino import Constant, OpValidationError, Parameter, PartialShape, Type
+from pyvino import Constant, Dimension, OpValidationError, Parameter, PartialShape, Type
 from pyvino_opsets import shape_ops as so
 from pyvino_opsets import slicing as sl
 from pyvino_opsets import split_concat as sc
@@ -127,16 +127,10 @@ def test_squeeze_dynamic_rules():
     assert shape_of(so.Squeeze1, "[?,1,3]", [1]) == PartialShape.parse("[?,3]")
     assert shape_of(so.Squeeze1, "[?,1,3]", [0]) == PartialShape([1, 3])
     assert not so.Squeeze1([Parameter("f32", "[?,1,3]")]).get_output_partial_shape(0).rank_is_static
-    assert shape_of(so.Squeeze1, "[2..5,1]") == PartialShape([Dimension_(2, 5)])
+    assert shape_of(so.Squeeze1, "[2..5,1]") == PartialShape([Dimension(2, 5)])
     skip = shape_of(so.Squeeze15, "[?,1,3]", [0], allow_axis_skip=True)
     assert not skip.rank_is_static
     assert shape_of(so.Squeeze15, "[?,1,3]", [0], allow_axis_skip=False) == PartialShape([1, 3])
-
-
-def Dimension_(lo: int, hi: int):  # noqa: N802 - tiny helper for readability
-    from pyvino import Dimension
-
-    return Dimension(lo, hi)
 
 
 def test_unsqueeze_values_and_shapes():
@@ -287,3 +281,21 @@ def test_slice8_dynamic_and_errors():
     assert node.get_output_partial_shape(0) == PartialShape.parse("[?,8]")
     with pytest.raises(OpValidationError, match="step"):
         run(sl.Slice8, X, [0], [1], [0])
+
+
+def test_opset_tables_and_builder():
+    import pyvino
+    from pyvino_opsets import OPSETS
+
+    registry = pyvino.OpsetRegistry()
+    for opset in OPSETS:
+        registry.add(opset)
+    assert registry.lookup("Squeeze", "opset14") is so.Squeeze1
+    assert registry.lookup("Squeeze", "opset15") is so.Squeeze15
+    assert registry.lookup("ShapeOf", "opset2") is so.ShapeOf1
+    assert registry.lookup("ShapeOf", "opset3") is so.ShapeOf3
+    ops = registry.builder("opset8")
+    x = ops.parameter([2, 3], "f32")
+    node = ops.strided_slice(x, [0, 1], [2, 3], [1, 1], begin_mask=[0, 0], end_mask=[0, 0])
+    assert node.get_output_partial_shape(0) == PartialShape([2, 2])
+    assert ops.slice(x, [1], [2], [1]).get_output_partial_shape(0) == PartialShape([1, 3])

@@ -105,7 +105,9 @@ def test_is_nan_inf_finite():
     np.testing.assert_array_equal(run(un.IsInf10, x), onnx_eval("IsInf", x))
     for neg, pos in [(0, 1), (1, 0)]:
         got = run(un.IsInf10, x, detect_negative=bool(neg), detect_positive=bool(pos))
-        np.testing.assert_array_equal(got, onnx_eval("IsInf", x, detect_negative=neg, detect_positive=pos))
+        np.testing.assert_array_equal(
+            got, onnx_eval("IsInf", x, detect_negative=neg, detect_positive=pos)
+        )
     np.testing.assert_array_equal(run(un.IsFinite10, x), [True, False, False, False, True])
     with pytest.raises(OpValidationError, match="floating-point"):
         un.IsNaN10([Parameter("i32", [2])])

@@ -9,14 +9,16 @@ from pyvino import Dimension, PartialShape, Type
 
 from pyvino_opsets._common import normalize_axis
 from pyvino_opsets._subgraph import (
-    BodyOutput,
-    ConcatOutput,
-    MergedInput,
-    SlicedInput,
     SubGraphOp,
     evaluate_model,
     first_scalar,
     union_shape,
+)
+from pyvino_opsets._subgraph_ports import (
+    BodyOutput,
+    ConcatOutput,
+    MergedInput,
+    SlicedInput,
 )
 
 
@@ -78,7 +80,9 @@ class IterationOp(SubGraphOp):
                 if new == old:
                     continue
                 if attempt == 1 and new.rank_is_static:
-                    new = PartialShape([a if a == b else Dimension() for a, b in zip(old, new, strict=True)])
+                    new = PartialShape(
+                        [a if a == b else Dimension() for a, b in zip(old, new, strict=True)]
+                    )
                 elif attempt == 2:
                     new = PartialShape.dynamic()
                 self.bind_parameter(body, d.body_parameter_index, Type.dynamic, new)
@@ -102,8 +106,15 @@ class IterationOp(SubGraphOp):
         return outs
 
     # ------------------------------------------------------------------ execution
-    def iterate(self, args: tuple[np.ndarray, ...], limit: int | None, *, run_first: bool = True,
-                current_iteration: int = -1, condition: int = -1) -> tuple[np.ndarray, ...]:
+    def iterate(
+        self,
+        args: tuple[np.ndarray, ...],
+        limit: int | None,
+        *,
+        run_first: bool = True,
+        current_iteration: int = -1,
+        condition: int = -1,
+    ) -> tuple[np.ndarray, ...]:
         """Run the body up to ``limit`` times (None: until ``condition`` or the slices end)."""
         body = self.bodies["body"]
         params = body.get_parameters()
@@ -117,7 +128,9 @@ class IterationOp(SubGraphOp):
             fewest = min(len(parts) for _, parts in sliced)
             limit = fewest if limit is None else min(limit, fewest)
         merged = [d for d in descs if isinstance(d, MergedInput)]
-        counter = current_iteration >= 0 and all(d.body_parameter_index != current_iteration for d in merged)
+        counter = current_iteration >= 0 and all(
+            d.body_parameter_index != current_iteration for d in merged
+        )
         concat = [d for d in self.output_descriptions["body"] if isinstance(d, ConcatOutput)]
         pieces: dict[int, list[np.ndarray]] = {d.output_index: [] for d in concat}
         last: list[np.ndarray] | None = None
@@ -126,8 +139,11 @@ class IterationOp(SubGraphOp):
             for d, parts in sliced:
                 values[d.body_parameter_index] = parts[k]
             if counter:
-                values[current_iteration] = self.iteration_value(params[current_iteration].get_element_type(),
-                                                                 params[current_iteration].get_partial_shape(), k)
+                values[current_iteration] = self.iteration_value(
+                    params[current_iteration].get_element_type(),
+                    params[current_iteration].get_partial_shape(),
+                    k,
+                )
             last = evaluate_model(body, values)
             for d in concat:
                 pieces[d.output_index].append(np.atleast_1d(last[d.body_value_index]))
@@ -142,8 +158,12 @@ class IterationOp(SubGraphOp):
         dtype = t.dtype if t is not Type.dynamic else np.dtype(np.int64)
         return np.full(shape.to_shape() if shape.is_static else (1,), k, dtype=dtype)
 
-    def collect(self, args: tuple[np.ndarray, ...], last: list[np.ndarray] | None,
-                pieces: dict[int, list[np.ndarray]]) -> tuple[np.ndarray, ...]:
+    def collect(
+        self,
+        args: tuple[np.ndarray, ...],
+        last: list[np.ndarray] | None,
+        pieces: dict[int, list[np.ndarray]],
+    ) -> tuple[np.ndarray, ...]:
         outs: list[Any] = [None] * self.num_outputs
         merged = [d for d in self.input_descriptions["body"] if isinstance(d, MergedInput)]
         for d in self.output_descriptions["body"]:
@@ -153,17 +173,30 @@ class IterationOp(SubGraphOp):
                     continue
                 initial = [m for m in merged if m.body_value_index == d.body_value_index]
                 if not initial:
-                    raise self.fail(f"no iteration ran and output {d.output_index} has no initial value")
+                    raise self.fail(
+                        f"no iteration ran and output {d.output_index} has no initial value"
+                    )
                 outs[d.output_index] = args[initial[0].input_index]
             else:
                 parts = pieces[d.output_index][:: 1 if d.stride > 0 else -1]
                 if parts:
                     outs[d.output_index] = np.concatenate(parts, axis=d.axis)
                     continue
-                t, shape = self.get_output_element_type(d.output_index), self.get_output_partial_shape(d.output_index)
-                if not shape.rank_is_static or any(not x.is_static for i, x in enumerate(shape)
-                                                   if i != normalize_axis(d.axis, len(shape))):
-                    raise self.fail(f"no iteration ran and the shape {shape} of output {d.output_index} is unknown")
-                dims = [0 if i == normalize_axis(d.axis, len(shape)) else x.min for i, x in enumerate(shape)]
+                t, shape = (
+                    self.get_output_element_type(d.output_index),
+                    self.get_output_partial_shape(d.output_index),
+                )
+                if not shape.rank_is_static or any(
+                    not x.is_static
+                    for i, x in enumerate(shape)
+                    if i != normalize_axis(d.axis, len(shape))
+                ):
+                    raise self.fail(
+                        f"no iteration ran and the shape {shape} of output {d.output_index} is unknown"
+                    )
+                dims = [
+                    0 if i == normalize_axis(d.axis, len(shape)) else x.min
+                    for i, x in enumerate(shape)
+                ]
                 outs[d.output_index] = np.zeros(dims, dtype=t.dtype)
         return tuple(outs)

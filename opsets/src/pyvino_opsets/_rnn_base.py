@@ -36,7 +36,10 @@ def rnn_attributes(
     if gru:
         attrs.append(Attr("linear_before_reset", BOOL, False))
     if lstm_v1:
-        attrs += [Attr("input_forget", BOOL, False), Attr("weights_format", LSTM_WEIGHTS_FORMAT, "fico")]
+        attrs += [
+            Attr("input_forget", BOOL, False),
+            Attr("weights_format", LSTM_WEIGHTS_FORMAT, "fico"),
+        ]
     return tuple(attrs)
 
 
@@ -108,14 +111,19 @@ class RNNBase(Op):
         name = self.input_names[i] if i < len(self.input_names) else f"input {i}"
         return dims(self.input_shape(i), rank, f"input {i} ({name})")
 
-    def check_weights(self, w: list[Dimension], r: list[Dimension], b: list[Dimension],
-                      x_size: Dimension) -> Dimension:
+    def check_weights(
+        self, w: list[Dimension], r: list[Dimension], b: list[Dimension], x_size: Dimension
+    ) -> Dimension:
         """Check the trailing dims of W ``[G*hs, I]``, R ``[G*hs, hs]``, B ``[G*hs]``; return I."""
         hs = self.attrs["hidden_size"]
         merge(w[-2], self.gates * hs, f"W dimension {len(w) - 2} ({self.gates} * hidden_size)")
         merge(r[-2], self.gates * hs, f"R dimension {len(r) - 2} ({self.gates} * hidden_size)")
         merge(r[-1], hs, f"R dimension {len(r) - 1} (hidden_size)")
-        merge(b[-1], self.bias_gates * hs, f"B dimension {len(b) - 1} ({self.bias_gates} * hidden_size)")
+        merge(
+            b[-1],
+            self.bias_gates * hs,
+            f"B dimension {len(b) - 1} ({self.bias_gates} * hidden_size)",
+        )
         return merge(x_size, w[-1], "input_size of X and W")
 
     def default_bias(self, x: np.ndarray) -> np.ndarray:

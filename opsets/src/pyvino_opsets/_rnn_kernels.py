@@ -46,7 +46,9 @@ def make_activations(
 ) -> list[Activation]:
     """One function per name; ``alphas[i]``/``betas[i]`` belong to ``names[i]`` when present."""
     return [
-        make_activation(n, alphas[i] if i < len(alphas) else None, betas[i] if i < len(betas) else None)
+        make_activation(
+            n, alphas[i] if i < len(alphas) else None, betas[i] if i < len(betas) else None
+        )
         for i, n in enumerate(names)
     ]
 
@@ -66,14 +68,16 @@ class CellParams:
         return self.acts[act](x)
 
 
-def rnn_step(p: CellParams, x: np.ndarray, h: np.ndarray, w: np.ndarray, r: np.ndarray,
-             b: np.ndarray) -> np.ndarray:
+def rnn_step(
+    p: CellParams, x: np.ndarray, h: np.ndarray, w: np.ndarray, r: np.ndarray, b: np.ndarray
+) -> np.ndarray:
     """``H' = f(X W^T + H R^T + B)``."""
     return p.gate(x @ w.T + h @ r.T + b, 0)
 
 
-def gru_step(p: CellParams, x: np.ndarray, h: np.ndarray, w: np.ndarray, r: np.ndarray,
-             b: np.ndarray) -> np.ndarray:
+def gru_step(
+    p: CellParams, x: np.ndarray, h: np.ndarray, w: np.ndarray, r: np.ndarray, b: np.ndarray
+) -> np.ndarray:
     """GRU with gates z, r, h; ``b`` has 4 parts (Wb_zr+Rb_zr, Wbh, Rbh) when linear_before_reset."""
     n = h.shape[-1]
     xw = x @ w.T
@@ -89,9 +93,16 @@ def gru_step(p: CellParams, x: np.ndarray, h: np.ndarray, w: np.ndarray, r: np.n
     return (1 - z) * hh + z * h
 
 
-def lstm_step(p: CellParams, x: np.ndarray, h: np.ndarray, c: np.ndarray, w: np.ndarray,
-              r: np.ndarray, b: np.ndarray, peep: np.ndarray | None = None
-              ) -> tuple[np.ndarray, np.ndarray]:
+def lstm_step(
+    p: CellParams,
+    x: np.ndarray,
+    h: np.ndarray,
+    c: np.ndarray,
+    w: np.ndarray,
+    r: np.ndarray,
+    b: np.ndarray,
+    peep: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """LSTM with gates f, i, c, o and optional peepholes ``[Pf, Pi, Po]``."""
     n = h.shape[-1]
     g = x @ w.T + h @ r.T + b
@@ -120,8 +131,9 @@ def reverse_within_lengths(x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 StepFn = Callable[[np.ndarray, list[np.ndarray]], list[np.ndarray]]
 
 
-def run_direction(step: StepFn, x: np.ndarray, states: list[np.ndarray], lengths: np.ndarray,
-                  reverse: bool) -> tuple[np.ndarray, list[np.ndarray]]:
+def run_direction(
+    step: StepFn, x: np.ndarray, states: list[np.ndarray], lengths: np.ndarray, reverse: bool
+) -> tuple[np.ndarray, list[np.ndarray]]:
     """Run ``step`` over ``x [B, T, I]`` for one direction with per-row sequence lengths.
 
     Past a row's length its output is zero and its states hold their last value (so a row of

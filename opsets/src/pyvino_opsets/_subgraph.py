@@ -1,17 +1,15 @@
-"""Sub-graph ops: port descriptions, a body evaluator and the ``SubGraphOp`` base class.
+"""Sub-graph ops: a body evaluator, shape unions and the ``SubGraphOp`` base class.
 
 A sub-graph op owns its bodies (``self.bodies: dict[str, Model]``, keyed by the IR element name:
 ``body``, or ``then_body``/``else_body``) and describes how its ports meet each body's
-Parameters and Results with the frozen dataclasses below (``self.input_descriptions`` and
-``self.output_descriptions``: ``dict[body name, list]``). Parameter and Result *indices* refer to
-``body.get_parameters()`` / ``body.get_results()``, so they survive ``Model.clone()``.
+Parameters and Results with the frozen dataclasses of ``_subgraph_ports``
+(``self.input_descriptions`` and ``self.output_descriptions``: ``dict[body name, list]``).
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -20,74 +18,7 @@ from pyvino._core_ops import Parameter
 from pyvino._errors import OpValidationError, PyvinoError
 
 from pyvino_opsets._common import dim_upper, make_dim
-
-
-@dataclass(frozen=True)
-class InvariantInput:
-    """Op input ``input_index`` feeds body parameter ``body_parameter_index`` on every iteration."""
-
-    input_index: int
-    body_parameter_index: int
-
-
-@dataclass(frozen=True)
-class SlicedInput:
-    """Op input sliced along ``axis``: iteration k gets part k of ``part_size`` elements taken
-    from ``[start, end]`` (inclusive, negative counts from the end), backwards if ``stride < 0``."""
-
-    input_index: int
-    body_parameter_index: int
-    axis: int
-    start: int = 0
-    stride: int = 1
-    part_size: int = 1
-    end: int = -1
-
-
-@dataclass(frozen=True)
-class MergedInput:
-    """Op input is the first value of a body parameter; later iterations get the value of body
-    result ``body_value_index`` from the previous iteration (a back edge)."""
-
-    input_index: int
-    body_parameter_index: int
-    body_value_index: int
-
-
-@dataclass(frozen=True)
-class BodyOutput:
-    """Op output ``output_index`` is body result ``body_value_index`` of the last iteration."""
-
-    body_value_index: int
-    output_index: int
-    iteration: int = -1
-
-
-@dataclass(frozen=True)
-class ConcatOutput:
-    """Op output ``output_index`` concatenates body result ``body_value_index`` of every
-    iteration along ``axis`` (in reverse iteration order when ``stride < 0``)."""
-
-    body_value_index: int
-    output_index: int
-    axis: int
-    start: int = 0
-    stride: int = 1
-    part_size: int = 1
-    end: int = -1
-
-
-@dataclass(frozen=True)
-class SpecialBodyPorts:
-    """Loop's body ports with a purpose: the parameter that receives the iteration number and
-    the result that decides whether to run the next iteration (-1: none)."""
-
-    current_iteration_input_idx: int = -1
-    body_condition_output_idx: int = -1
-
-
-InputDescription = InvariantInput | SlicedInput | MergedInput
-OutputDescription = BodyOutput | ConcatOutput
+from pyvino_opsets._subgraph_ports import MergedInput
 
 
 def evaluate_model(model: Model, inputs: Sequence[np.ndarray | None]) -> list[np.ndarray]:
@@ -98,8 +29,12 @@ def evaluate_model(model: Model, inputs: Sequence[np.ndarray | None]) -> list[np
     """
     params = model.get_parameters()
     if len(inputs) != len(params):
-        raise PyvinoError(f"body {model.friendly_name!r} has {len(params)} parameters, got {len(inputs)}")
-    values: dict[tuple[int, int], Any] = {(id(p), 0): x for p, x in zip(params, inputs, strict=True)}
+        raise PyvinoError(
+            f"body {model.friendly_name!r} has {len(params)} parameters, got {len(inputs)}"
+        )
+    values: dict[tuple[int, int], Any] = {
+        (id(p), 0): x for p, x in zip(params, inputs, strict=True)
+    }
     for node in model.get_ordered_ops():
         if isinstance(node, Parameter):
             continue
@@ -146,16 +81,29 @@ class SubGraphOp(Op):
     body_names: ClassVar[tuple[str, ...]] = ("body",)
     extra_keywords: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, inputs: Sequence[Any] = (), attrs: Mapping[str, Any] | None = None,
-                 name: str | None = None, **structure: Any) -> None:
+    def __init__(
+        self,
+        inputs: Sequence[Any] = (),
+        attrs: Mapping[str, Any] | None = None,
+        name: str | None = None,
+        **structure: Any,
+    ) -> None:
         attrs = dict(attrs or {})
-        keys = ("bodies", "input_descriptions", "output_descriptions", *self.body_names, *self.extra_keywords)
+        keys = (
+            "bodies",
+            "input_descriptions",
+            "output_descriptions",
+            *self.body_names,
+            *self.extra_keywords,
+        )
         for key in keys:
             if key in attrs:
                 structure.setdefault(key, attrs.pop(key))
         unknown = sorted(set(structure) - set(keys))
         if unknown:
-            raise OpValidationError(f"{type(self).__name__}: unknown keyword(s) {', '.join(unknown)}")
+            raise OpValidationError(
+                f"{type(self).__name__}: unknown keyword(s) {', '.join(unknown)}"
+            )
         bodies = dict(structure.pop("bodies", None) or {})
         bodies.update({n: structure.pop(n) for n in self.body_names if n in structure})
         missing = [n for n in self.body_names if not isinstance(bodies.get(n), Model)]
@@ -204,29 +152,44 @@ class SubGraphOp(Op):
         return len(self.output_descriptions[self.body_names[0]])
 
     # ------------------------------------------------------------------ validation helpers
-    def check_structure(self, first_data_input: int) -> None:
-        """Every index in range, each body parameter fed at most once, outputs 0..n-1 once each."""
+    def check_structure(self, first_data_input: int, free: tuple[int, ...] = ()) -> None:
+        """Every index in range, each used body parameter fed once (except those in ``free``),
+        outputs 0..n-1 covered once each."""
         for name in self.body_names:
             body = self.bodies[name]
             n_par, n_res = len(body.get_parameters()), len(body.get_results())
             fed: set[int] = set()
             for d in self.input_descriptions[name]:
                 if not first_data_input <= d.input_index < len(self.inputs):
-                    raise self.fail(f"{name}: {d} refers to input {d.input_index}; data inputs are "
-                                    f"{first_data_input}..{len(self.inputs) - 1}")
+                    raise self.fail(
+                        f"{name}: {d} refers to input {d.input_index}; data inputs are "
+                        f"{first_data_input}..{len(self.inputs) - 1}"
+                    )
                 if not 0 <= d.body_parameter_index < n_par or d.body_parameter_index in fed:
-                    raise self.fail(f"{name}: {d} names a missing or already fed body parameter "
-                                    f"(the body has {n_par})")
+                    raise self.fail(
+                        f"{name}: {d} names a missing or already fed body parameter "
+                        f"(the body has {n_par})"
+                    )
                 if isinstance(d, MergedInput) and not 0 <= d.body_value_index < n_res:
-                    raise self.fail(f"{name}: {d} names a missing body result (the body has {n_res})")
+                    raise self.fail(
+                        f"{name}: {d} names a missing body result (the body has {n_res})"
+                    )
                 fed.add(d.body_parameter_index)
+            used = {id(i.node) for n in body.get_ordered_ops() for i in n.inputs}
+            for k, p in enumerate(body.get_parameters()):
+                if k not in fed and k not in free and id(p) in used:
+                    raise self.fail(f"{name}: body parameter {k} ({p.friendly_name}) is not fed")
             outs = sorted(d.output_index for d in self.output_descriptions[name])
             if outs != list(range(len(outs))) or len(outs) != self.num_outputs:
-                raise self.fail(f"{name}: output descriptions must cover outputs 0..{self.num_outputs - 1} "
-                                f"once each, got {outs}")
+                raise self.fail(
+                    f"{name}: output descriptions must cover outputs 0..{self.num_outputs - 1} "
+                    f"once each, got {outs}"
+                )
             for d in self.output_descriptions[name]:
                 if not 0 <= d.body_value_index < n_res:
-                    raise self.fail(f"{name}: {d} names a missing body result (the body has {n_res})")
+                    raise self.fail(
+                        f"{name}: {d} names a missing body result (the body has {n_res})"
+                    )
 
     def bind_parameter(self, body: Model, index: int, t: Type, shape: PartialShape) -> None:
         param = body.get_parameters()[index]
@@ -239,10 +202,22 @@ class SubGraphOp(Op):
         return self.bodies[name].get_results()[index].inputs[0]
 
     # ------------------------------------------------------------------ IR
+    def to_ir(self) -> dict[str, Any]:
+        """Bodies, port maps and back edges for the IR writer (see ``body_port_maps``)."""
+        from pyvino_opsets._subgraph_ir import body_port_maps
+
+        return body_port_maps(self)
+
     @classmethod
-    def from_ir(cls, inputs: Sequence[Any], attrs: Mapping[str, Any], name: str | None,
-                bodies: Mapping[str, Model], port_map: Mapping[str, Sequence[Mapping[str, Any]]],
-                back_edges: Sequence[Mapping[str, Any]] = ()) -> SubGraphOp:
+    def from_ir(
+        cls,
+        inputs: Sequence[Any],
+        attrs: Mapping[str, Any],
+        name: str | None,
+        bodies: Mapping[str, Model],
+        port_map: Mapping[str, Sequence[Mapping[str, Any]]],
+        back_edges: Sequence[Mapping[str, Any]] = (),
+    ) -> SubGraphOp:
         """Build from what the IR reader parsed; the record formats are documented in
         ``_subgraph_ir`` and docs/architecture.md ("Sub-graph ops")."""
         from pyvino_opsets._subgraph_ir import descriptions_from_ir

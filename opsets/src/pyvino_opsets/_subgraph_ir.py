@@ -16,13 +16,15 @@ from pyvino import Model
 from pyvino._errors import OpValidationError
 
 from pyvino_opsets._subgraph import (
+    SubGraphOp,
+)
+from pyvino_opsets._subgraph_ports import (
     BodyOutput,
     ConcatOutput,
     InvariantInput,
     MergedInput,
     SlicedInput,
     SpecialBodyPorts,
-    SubGraphOp,
 )
 
 _SLICE_KEYS = ("start", "end", "stride", "part_size")
@@ -50,26 +52,47 @@ def body_port_maps(op: SubGraphOp) -> dict[str, Any]:
         params, results = op.bodies[name].get_parameters(), op.bodies[name].get_results()
         entries = []
         for d in op.input_descriptions[name]:
-            entry = {"tag": "input", "external_port_id": d.input_index, "internal": params[d.body_parameter_index]}
+            entry = {
+                "tag": "input",
+                "external_port_id": d.input_index,
+                "internal": params[d.body_parameter_index],
+            }
             if isinstance(d, SlicedInput):
                 entry.update(_slicing(d))
             elif isinstance(d, MergedInput):
-                edges.append({"from": results[d.body_value_index], "to": params[d.body_parameter_index]})
+                edges.append(
+                    {"from": results[d.body_value_index], "to": params[d.body_parameter_index]}
+                )
             entries.append(entry)
         for d in sorted(op.output_descriptions[name], key=lambda o: o.output_index):
-            entry = {"tag": "output", "external_port_id": len(op.inputs) + d.output_index,
-                     "internal": results[d.body_value_index]}
+            entry = {
+                "tag": "output",
+                "external_port_id": len(op.inputs) + d.output_index,
+                "internal": results[d.body_value_index],
+            }
             if isinstance(d, ConcatOutput):
                 entry.update(_slicing(d))
             entries.append(entry)
         special = getattr(op, "special_body_ports", None)
         if isinstance(special, SpecialBodyPorts):
             if special.current_iteration_input_idx >= 0:
-                entries.append({"tag": "input", "external_port_id": -1, "purpose": "current_iteration",
-                                "internal": params[special.current_iteration_input_idx]})
+                entries.append(
+                    {
+                        "tag": "input",
+                        "external_port_id": -1,
+                        "purpose": "current_iteration",
+                        "internal": params[special.current_iteration_input_idx],
+                    }
+                )
             if special.body_condition_output_idx >= 0:
-                entries.append({"tag": "output", "external_port_id": -1, "purpose": "execution_condition",
-                                "internal": results[special.body_condition_output_idx]})
+                entries.append(
+                    {
+                        "tag": "output",
+                        "external_port_id": -1,
+                        "purpose": "execution_condition",
+                        "internal": results[special.body_condition_output_idx],
+                    }
+                )
         maps[port_map_name(name)] = entries
     return {"bodies": dict(op.bodies), "port_maps": maps, "back_edges": edges}
 
@@ -78,12 +101,17 @@ def _index(nodes: Sequence[Any], node: Any, what: str) -> int:
     for i, n in enumerate(nodes):
         if n is node:
             return i
-    raise OpValidationError(f"port map names {getattr(node, 'friendly_name', node)!r}, which is not a {what}")
+    raise OpValidationError(
+        f"port map names {getattr(node, 'friendly_name', node)!r}, which is not a {what}"
+    )
 
 
-def descriptions_from_ir(cls: type[SubGraphOp], bodies: Mapping[str, Model],
-                         port_map: Mapping[str, Sequence[Mapping[str, Any]]],
-                         back_edges: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def descriptions_from_ir(
+    cls: type[SubGraphOp],
+    bodies: Mapping[str, Model],
+    port_map: Mapping[str, Sequence[Mapping[str, Any]]],
+    back_edges: Sequence[Mapping[str, Any]],
+) -> dict[str, Any]:
     """The constructor keywords of ``cls`` rebuilt from IR port maps (as OpenVINO's reader does:
     an input with ``axis`` is sliced, one targeted by a back edge is merged, others invariant;
     outputs are numbered in ``external_port_id`` order, skipping negative ids)."""
@@ -103,20 +131,33 @@ def descriptions_from_ir(cls: type[SubGraphOp], bodies: Mapping[str, Model],
                 opts = {k: int(e[k]) for k in _SLICE_KEYS if k in e}
                 ins.append(SlicedInput(ext, p, int(e["axis"]), **opts))
             elif id(e["internal"]) in edge_to:
-                ins.append(MergedInput(ext, p, _index(results, edge_to[id(e["internal"])], f"{name} Result")))
+                ins.append(
+                    MergedInput(
+                        ext, p, _index(results, edge_to[id(e["internal"])], f"{name} Result")
+                    )
+                )
             elif ext >= 0:
                 ins.append(InvariantInput(ext, p))
         outs: list[Any] = []
-        for e in sorted((e for e in entries if e["tag"] == "output"), key=lambda e: int(e["external_port_id"])):
+        for e in sorted(
+            (e for e in entries if e["tag"] == "output"), key=lambda e: int(e["external_port_id"])
+        ):
             r = _index(results, e["internal"], f"{name} Result")
             if e.get("purpose") == "execution_condition":
                 special["body_condition_output_idx"] = r
             elif int(e["external_port_id"]) >= 0:
                 opts = {k: int(e[k]) for k in _SLICE_KEYS if k in e}
-                outs.append(ConcatOutput(r, len(outs), int(e["axis"]), **opts) if "axis" in e
-                            else BodyOutput(r, len(outs)))
+                outs.append(
+                    ConcatOutput(r, len(outs), int(e["axis"]), **opts)
+                    if "axis" in e
+                    else BodyOutput(r, len(outs))
+                )
         inputs[name], outputs[name] = ins, outs
-    kwargs: dict[str, Any] = {"bodies": dict(bodies), "input_descriptions": inputs, "output_descriptions": outputs}
+    kwargs: dict[str, Any] = {
+        "bodies": dict(bodies),
+        "input_descriptions": inputs,
+        "output_descriptions": outputs,
+    }
     if "special_body_ports" in cls.extra_keywords:
         kwargs["special_body_ports"] = SpecialBodyPorts(**special)
     return kwargs

@@ -69,7 +69,9 @@ class ScaledDotProductAttention13(Op):
         try:
             return broadcast_shapes(batch, PartialShape(list(other)[:-2]))
         except Exception:
-            raise self.fail(f"batch dimensions of {name} {other} do not broadcast with {batch}") from None
+            raise self.fail(
+                f"batch dimensions of {name} {other} do not broadcast with {batch}"
+            ) from None
 
     def evaluate(self, q: np.ndarray, k: np.ndarray, v: np.ndarray, *rest: np.ndarray) -> tuple:
         dt = np.promote_types(compute_dtype(q.dtype), np.float32)

@@ -28,12 +28,6 @@ from pyvino import PartialShape, Type
 
 from pyvino_opsets._iteration import IterationOp
 from pyvino_opsets._subgraph import (
-    BodyOutput,
-    ConcatOutput,
-    InvariantInput,
-    MergedInput,
-    SlicedInput,
-    SpecialBodyPorts,
     SubGraphOp,
     evaluate_model,
     first_scalar,
@@ -41,15 +35,29 @@ from pyvino_opsets._subgraph import (
     union_type,
 )
 from pyvino_opsets._subgraph_ir import body_port_maps
+from pyvino_opsets._subgraph_ports import (
+    BodyOutput,
+    ConcatOutput,
+    InvariantInput,
+    MergedInput,
+    SlicedInput,
+    SpecialBodyPorts,
+)
 
 
 def _check_flag(op: SubGraphOp, index: int, what: str, integer: bool) -> None:
     """Input ``index`` must be a scalar or [1] of boolean (or integer) type."""
     t, shape = op.input_type(index), op.input_shape(index)
-    good = t is Type.dynamic or (t.is_integral and t is not Type.boolean if integer else t is Type.boolean)
+    good = t is Type.dynamic or (
+        t.is_integral and t is not Type.boolean if integer else t is Type.boolean
+    )
     if not good:
-        raise op.fail(f"input {index} ({what}) must be {'an integer' if integer else 'boolean'}, got {t.name}")
-    if shape.rank_is_static and (len(shape) > 1 or (len(shape) == 1 and not shape[0].compatible(1))):
+        raise op.fail(
+            f"input {index} ({what}) must be {'an integer' if integer else 'boolean'}, got {t.name}"
+        )
+    if shape.rank_is_static and (
+        len(shape) > 1 or (len(shape) == 1 and not shape[0].compatible(1))
+    ):
         raise op.fail(f"input {index} ({what}) must be a scalar or [1], got shape {shape}")
 
 
@@ -71,7 +79,9 @@ class If8(SubGraphOp):
                 n = min(len(body.get_parameters()), len(self.inputs) - 1)
                 self.input_descriptions[name] = [InvariantInput(i + 1, i) for i in range(n)]
             if not self.output_descriptions.get(name):
-                self.output_descriptions[name] = [BodyOutput(i, i) for i in range(len(body.get_results()))]
+                self.output_descriptions[name] = [
+                    BodyOutput(i, i) for i in range(len(body.get_results()))
+                ]
 
     def infer(self) -> list[tuple[Type, PartialShape]]:
         self.positional_descriptions()
@@ -81,11 +91,17 @@ class If8(SubGraphOp):
             for d in self.input_descriptions[name]:
                 if not isinstance(d, InvariantInput):
                     raise self.fail(f"{name}: If takes only invariant inputs, got {d}")
-                self.bind_parameter(self.bodies[name], d.body_parameter_index,
-                                    self.input_type(d.input_index), self.input_shape(d.input_index))
+                self.bind_parameter(
+                    self.bodies[name],
+                    d.body_parameter_index,
+                    self.input_type(d.input_index),
+                    self.input_shape(d.input_index),
+                )
             self.bodies[name].validate_nodes_and_infer_types()
         cond = self.input_value(0)
-        branches = self.body_names if cond is None else [self.body_names[0 if first_scalar(cond) else 1]]
+        branches = (
+            self.body_names if cond is None else [self.body_names[0 if first_scalar(cond) else 1]]
+        )
         outs: list[Any] = [None] * self.num_outputs
         for name in branches:
             for d in self.output_descriptions[name]:
@@ -93,8 +109,10 @@ class If8(SubGraphOp):
                 new = (port.element_type, port.partial_shape)
                 if outs[d.output_index] is not None:
                     t, s = outs[d.output_index]
-                    new = (union_type(t, new[0], f"output {d.output_index} of the two bodies"),
-                           union_shape(s, new[1]))
+                    new = (
+                        union_type(t, new[0], f"output {d.output_index} of the two bodies"),
+                        union_shape(s, new[1]),
+                    )
                 outs[d.output_index] = new
         return outs
 
@@ -133,7 +151,9 @@ class TensorIterator1(IterationOp):
 
     def evaluate(self, *inputs: np.ndarray) -> tuple[np.ndarray, ...]:
         if not self.sliced() and self.num_iterations is None:
-            raise self.fail("without sliced inputs the number of iterations must be given (num_iterations)")
+            raise self.fail(
+                "without sliced inputs the number of iterations must be given (num_iterations)"
+            )
         return self.iterate(inputs, None if self.sliced() else self.num_iterations)
 
 
@@ -148,18 +168,24 @@ class Loop5(IterationOp):
 
     def set_extra(self, extra: dict[str, Any]) -> None:
         ports = extra.get("special_body_ports") or SpecialBodyPorts()
-        self.special_body_ports = ports if isinstance(ports, SpecialBodyPorts) else SpecialBodyPorts(**ports)
+        self.special_body_ports = (
+            ports if isinstance(ports, SpecialBodyPorts) else SpecialBodyPorts(**ports)
+        )
 
     def infer(self) -> list[tuple[Type, PartialShape]]:
         _check_flag(self, 0, "trip_count", integer=True)
         _check_flag(self, 1, "execution_condition", integer=False)
-        self.check_structure(2)
         body, ports = self.bodies["body"], self.special_body_ports
         cur, cond = ports.current_iteration_input_idx, ports.body_condition_output_idx
         if not 0 <= cond < len(body.get_results()):
-            raise self.fail(f"special_body_ports: body_condition_output_idx {cond} is not a body result")
+            raise self.fail(
+                f"special_body_ports: body_condition_output_idx {cond} is not a body result"
+            )
         if cur >= len(body.get_parameters()):
-            raise self.fail(f"special_body_ports: current_iteration_input_idx {cur} is not a body parameter")
+            raise self.fail(
+                f"special_body_ports: current_iteration_input_idx {cur} is not a body parameter"
+            )
+        self.check_structure(2, free=(cur,))
         if cur >= 0:
             t = body.get_parameters()[cur].get_element_type()
             if t is not Type.dynamic and not (t.is_integral and t is not Type.boolean):
@@ -184,13 +210,18 @@ class Loop5(IterationOp):
         counts = [c for c in (limit if limit >= 0 else None, slices) if c is not None]
         return min(counts) if counts else None
 
-    def evaluate(self, trip: np.ndarray, cond: np.ndarray, *inputs: np.ndarray) -> tuple[np.ndarray, ...]:
+    def evaluate(
+        self, trip: np.ndarray, cond: np.ndarray, *inputs: np.ndarray
+    ) -> tuple[np.ndarray, ...]:
         limit = int(first_scalar(trip))
         ports = self.special_body_ports
-        return self.iterate((trip, cond, *inputs), limit if limit >= 0 else None,
-                            run_first=bool(first_scalar(cond)),
-                            current_iteration=ports.current_iteration_input_idx,
-                            condition=ports.body_condition_output_idx)
+        return self.iterate(
+            (trip, cond, *inputs),
+            limit if limit >= 0 else None,
+            run_first=bool(first_scalar(cond)),
+            current_iteration=ports.current_iteration_input_idx,
+            condition=ports.body_condition_output_idx,
+        )
 
 
 OPS = [If8, Loop5, TensorIterator1]

@@ -57,8 +57,14 @@ class RNNCell1(_CellBase):
     num_inputs = (4, 5)
     input_names = ("X", "initial_hidden_state", "W", "R", "B")
 
-    def evaluate(self, x: np.ndarray, h: np.ndarray, w: np.ndarray, r: np.ndarray,
-                 b: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    def evaluate(
+        self,
+        x: np.ndarray,
+        h: np.ndarray,
+        w: np.ndarray,
+        r: np.ndarray,
+        b: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, ...]:
         b = self.default_bias(x) if b is None else b
         args = self.compute(x, h, w, r, b)
         return (rnn_step(self.cell_params(), *args).astype(x.dtype),)
@@ -75,8 +81,14 @@ class GRUCell3(_CellBase):
     default_activations = ("sigmoid", "tanh")
     input_names = _GRU_NAMES
 
-    def evaluate(self, x: np.ndarray, h: np.ndarray, w: np.ndarray, r: np.ndarray,
-                 b: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    def evaluate(
+        self,
+        x: np.ndarray,
+        h: np.ndarray,
+        w: np.ndarray,
+        r: np.ndarray,
+        b: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, ...]:
         b = self.default_bias(x) if b is None else b
         args = self.compute(x, h, w, r, b)
         return (gru_step(self.cell_params(), *args).astype(x.dtype),)
@@ -94,8 +106,15 @@ class LSTMCell4(_CellBase):
     default_activations = ("sigmoid", "tanh", "tanh")
     input_names = _LSTM_NAMES
 
-    def evaluate(self, x: np.ndarray, h: np.ndarray, c: np.ndarray, w: np.ndarray,
-                 r: np.ndarray, b: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    def evaluate(
+        self,
+        x: np.ndarray,
+        h: np.ndarray,
+        c: np.ndarray,
+        w: np.ndarray,
+        r: np.ndarray,
+        b: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, ...]:
         b = self.default_bias(x) if b is None else b
         ho, co = lstm_step(self.cell_params(), *self.compute(x, h, c, w, r, b))
         return ho.astype(x.dtype), co.astype(x.dtype)
@@ -110,9 +129,16 @@ class LSTMCell1(LSTMCell4):
     num_inputs = (5, 7)
     peepholes = True
 
-    def evaluate(self, x: np.ndarray, h: np.ndarray, c: np.ndarray, w: np.ndarray,  # type: ignore[override]
-                 r: np.ndarray, b: np.ndarray | None = None,
-                 p: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    def evaluate(
+        self,
+        x: np.ndarray,
+        h: np.ndarray,
+        c: np.ndarray,
+        w: np.ndarray,  # type: ignore[override]
+        r: np.ndarray,
+        b: np.ndarray | None = None,
+        p: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, ...]:
         fmt = self.attrs["weights_format"]
         b = self.default_bias(x) if b is None else b
         w, r, b = (to_fico(v, fmt, 0) for v in (w, r, b))

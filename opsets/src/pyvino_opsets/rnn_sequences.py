@@ -20,7 +20,14 @@ from pyvino import Dimension, PartialShape, Type
 
 from pyvino_opsets._common import require_integer_type
 from pyvino_opsets._rnn_base import RNNBase, merge, rnn_attributes, to_fico
-from pyvino_opsets._rnn_kernels import CellParams, StepFn, gru_step, lstm_step, rnn_step, run_direction
+from pyvino_opsets._rnn_kernels import (
+    CellParams,
+    StepFn,
+    gru_step,
+    lstm_step,
+    rnn_step,
+    run_direction,
+)
 
 
 class _SequenceBase(RNNBase):
@@ -56,14 +63,25 @@ class _SequenceBase(RNNBase):
             merge(p[0], nd, "P dimension 0 (num_directions)")
             merge(p[1], 3 * hs, "P dimension 1 (3 * hidden_size)")
         state = PartialShape([batch, Dimension(nd), Dimension(hs)])
-        return [(t, PartialShape([batch, Dimension(nd), x[1], Dimension(hs)]))] + [(t, state)] * self.states
+        return [(t, PartialShape([batch, Dimension(nd), x[1], Dimension(hs)]))] + [
+            (t, state)
+        ] * self.states
 
-    def step_fn(self, p: CellParams, w: np.ndarray, r: np.ndarray, b: np.ndarray,
-                peep: np.ndarray | None) -> StepFn:
+    def step_fn(
+        self, p: CellParams, w: np.ndarray, r: np.ndarray, b: np.ndarray, peep: np.ndarray | None
+    ) -> StepFn:
         raise NotImplementedError
 
-    def run(self, x: np.ndarray, states: list[np.ndarray], lengths: np.ndarray, w: np.ndarray,
-            r: np.ndarray, b: np.ndarray, peep: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    def run(
+        self,
+        x: np.ndarray,
+        states: list[np.ndarray],
+        lengths: np.ndarray,
+        w: np.ndarray,
+        r: np.ndarray,
+        b: np.ndarray,
+        peep: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, ...]:
         """Run every direction; returns ``(Y, *final_states)`` in ``x``'s dtype."""
         steps = x.shape[1]
         lengths = np.asarray(lengths).reshape(-1).astype(np.int64)
@@ -71,13 +89,15 @@ class _SequenceBase(RNNBase):
             raise self.fail(
                 f"sequence_lengths {lengths.tolist()} must hold {x.shape[0]} values in [0, {steps}]"
             )
-        cx, *rest = self.compute(x, *states, w, r, b, *(() if peep is None else (peep,)))
-        cstates, (cw, cr, cb, *cp) = rest[: len(states)], rest[len(states) :]
+        cx, cw, cr, cb, *cstates = self.compute(x, w, r, b, *states)
+        cp = None if peep is None else self.compute(x, peep)[1]
         params = self.cell_params()
-        reverse = [self.attrs["direction"] == "reverse"] if self.num_directions == 1 else [False, True]
+        reverse = (
+            [self.attrs["direction"] == "reverse"] if self.num_directions == 1 else [False, True]
+        )
         ys, finals = [], []
         for d, rev in enumerate(reverse):
-            step = self.step_fn(params, cw[d], cr[d], cb[d], cp[0][d] if cp else None)
+            step = self.step_fn(params, cw[d], cr[d], cb[d], None if cp is None else cp[d])
             y, fin = run_direction(step, cx, [s[:, d] for s in cstates], lengths, rev)
             ys.append(y)
             finals.append(fin)
@@ -95,12 +115,20 @@ class RNNSequence5(_SequenceBase):
     num_inputs = 6
     input_names = ("X", "initial_hidden_state", "sequence_lengths", "W", "R", "B")
 
-    def step_fn(self, p: CellParams, w: np.ndarray, r: np.ndarray, b: np.ndarray,
-                peep: np.ndarray | None) -> StepFn:
+    def step_fn(
+        self, p: CellParams, w: np.ndarray, r: np.ndarray, b: np.ndarray, peep: np.ndarray | None
+    ) -> StepFn:
         return lambda xt, s: [rnn_step(p, xt, s[0], w, r, b)]
 
-    def evaluate(self, x: np.ndarray, h: np.ndarray, lengths: np.ndarray, w: np.ndarray,
-                 r: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, ...]:
+    def evaluate(
+        self,
+        x: np.ndarray,
+        h: np.ndarray,
+        lengths: np.ndarray,
+        w: np.ndarray,
+        r: np.ndarray,
+        b: np.ndarray,
+    ) -> tuple[np.ndarray, ...]:
         return self.run(x, [h], lengths, w, r, b)
 
 
@@ -112,8 +140,9 @@ class GRUSequence5(RNNSequence5):
     gates = 3
     default_activations = ("sigmoid", "tanh")
 
-    def step_fn(self, p: CellParams, w: np.ndarray, r: np.ndarray, b: np.ndarray,
-                peep: np.ndarray | None) -> StepFn:
+    def step_fn(
+        self, p: CellParams, w: np.ndarray, r: np.ndarray, b: np.ndarray, peep: np.ndarray | None
+    ) -> StepFn:
         return lambda xt, s: [gru_step(p, xt, s[0], w, r, b)]
 
 
@@ -127,14 +156,32 @@ class LSTMSequence5(_SequenceBase):
     gates = 4
     states = 2
     default_activations = ("sigmoid", "tanh", "tanh")
-    input_names = ("X", "initial_hidden_state", "initial_cell_state", "sequence_lengths", "W", "R", "B", "P")
+    input_names = (
+        "X",
+        "initial_hidden_state",
+        "initial_cell_state",
+        "sequence_lengths",
+        "W",
+        "R",
+        "B",
+        "P",
+    )
 
-    def step_fn(self, p: CellParams, w: np.ndarray, r: np.ndarray, b: np.ndarray,
-                peep: np.ndarray | None) -> StepFn:
+    def step_fn(
+        self, p: CellParams, w: np.ndarray, r: np.ndarray, b: np.ndarray, peep: np.ndarray | None
+    ) -> StepFn:
         return lambda xt, s: list(lstm_step(p, xt, s[0], s[1], w, r, b, peep))
 
-    def evaluate(self, x: np.ndarray, h: np.ndarray, c: np.ndarray, lengths: np.ndarray,
-                 w: np.ndarray, r: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, ...]:
+    def evaluate(
+        self,
+        x: np.ndarray,
+        h: np.ndarray,
+        c: np.ndarray,
+        lengths: np.ndarray,
+        w: np.ndarray,
+        r: np.ndarray,
+        b: np.ndarray,
+    ) -> tuple[np.ndarray, ...]:
         return self.run(x, [h, c], lengths, w, r, b)
 
 
@@ -147,9 +194,17 @@ class LSTMSequence1(LSTMSequence5):
     num_inputs = (7, 8)
     peepholes = True
 
-    def evaluate(self, x: np.ndarray, h: np.ndarray, c: np.ndarray, lengths: np.ndarray,  # type: ignore[override]
-                 w: np.ndarray, r: np.ndarray, b: np.ndarray,
-                 p: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    def evaluate(
+        self,
+        x: np.ndarray,
+        h: np.ndarray,
+        c: np.ndarray,
+        lengths: np.ndarray,  # type: ignore[override]
+        w: np.ndarray,
+        r: np.ndarray,
+        b: np.ndarray,
+        p: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, ...]:
         fmt = self.attrs["weights_format"]
         w, r, b = to_fico(w, fmt, 1), to_fico(r, fmt, 1), to_fico(b, fmt, 1)
         return self.run(x, [h, c], lengths, w, r, b, p)

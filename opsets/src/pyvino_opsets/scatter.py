@@ -196,8 +196,15 @@ class ScatterNDUpdate3(_Scatter):
         out = data.copy()
         mode = self.reduction()
         if mode == "none":
-            # Sequential writes: with duplicate indices the last update wins.
+            if k == 0:  # every update replaces the whole tensor; the last one wins
+                flat = updates.reshape((-1,) + data.shape)
+                return (flat[-1].copy() if len(flat) else out,)
             flat_idx = idx.reshape(-1, k)
+            linear = np.ravel_multi_index(tuple(flat_idx.T), data.shape[:k])
+            if len(np.unique(linear)) == len(linear):
+                out[target] = updates
+                return (out,)
+            # Duplicate targets: write one by one so that the last update wins.
             flat_upd = updates.reshape((-1,) + data.shape[k:])
             for where, value in zip(flat_idx, flat_upd, strict=True):
                 out[tuple(where)] = value
