@@ -18,6 +18,7 @@ from pyvino_opsets.detection import (
     TopK11,
 )
 from pyvino_opsets.detection2 import PriorBox1, PriorBox8, PriorBoxClustered1, ROIAlign3, ROIAlign9
+from pyvino_opsets.detection_output import DetectionOutput1, DetectionOutput8
 
 rng = np.random.default_rng(11)
 
@@ -406,3 +407,130 @@ def test_prior_box_clustered_matches_loops_and_spec_shape():
         dict(width=[1.0] * 9, height=[2.0] * 9, offset=0.5),
     )
     assert node.get_output_partial_shape(0) == pyvino.PartialShape([2, 6840])
+
+
+# ----------------------------------------------------------------------------- DetectionOutput
+PRIORS = np.array(
+    [[0.1, 0.1, 0.3, 0.3], [0.12, 0.12, 0.32, 0.32], [0.6, 0.6, 0.9, 0.9]], np.float32
+)
+VARIANCE = np.array([0.1, 0.1, 0.2, 0.2], np.float32)
+CONF = np.array([[0.1, 0.8, 0.1], [0.1, 0.7, 0.6], [0.5, 0.3, 0.2]], np.float32)  # [prior, class]
+DO_ATTRS = {
+    "keep_top_k": [-1],
+    "nms_threshold": 0.5,
+    "confidence_threshold": 0.25,
+    "normalized": True,
+    "code_type": "caffe.PriorBoxParameter.CENTER_SIZE",
+}
+
+
+def detect(cls, loc, conf, priors, *extra, **attrs):
+    arrays = [loc, conf, priors, *extra]
+    node = cls([pyvino.Parameter("f32", a.shape) for a in arrays], DO_ATTRS | attrs)
+    (out,) = node.evaluate(*arrays)
+    assert node.get_output_partial_shape(0).to_shape() == out.shape and out.dtype == np.float32
+    return out[0, 0]
+
+
+def ssd_inputs(loc=None):
+    priors = np.stack([PRIORS.reshape(-1), np.tile(VARIANCE, 3)])[None]
+    loc = np.zeros((1, 12), np.float32) if loc is None else loc
+    return loc, CONF.reshape(1, -1), priors
+
+
+def test_detection_output_caffe_nms_known_result():
+    out = detect(DetectionOutput8, *ssd_inputs())
+    assert out.shape == (9, 7)  # N * classes * priors rows
+    # class 1: prior 1 overlaps prior 0 (IoU 0.68 > 0.5) and goes; class 2 keeps prior 1 only
+    np.testing.assert_allclose(
+        out[:3],
+        [[0, 1, 0.8, *PRIORS[0]], [0, 1, 0.3, *PRIORS[2]], [0, 2, 0.6, *PRIORS[1]]],
+        rtol=1e-6,
+    )
+    assert out[3, 0] == -1 and np.all(out[4:] == 0)
+    top2 = detect(DetectionOutput1, *ssd_inputs(), num_classes=3, keep_top_k=[2])
+    np.testing.assert_allclose(top2, [[0, 1, 0.8, *PRIORS[0]], [0, 2, 0.6, *PRIORS[1]]], rtol=1e-6)
+
+
+def test_detection_output_mxnet_style():
+    out = detect(DetectionOutput8, *ssd_inputs(), decrease_label_id=True)
+    # every prior votes for class 1; NMS drops prior 1; labels are reported minus one
+    np.testing.assert_allclose(
+        out[:2], [[0, 0, 0.8, *PRIORS[0]], [0, 0, 0.3, *PRIORS[2]]], rtol=1e-6
+    )
+    assert out[2, 0] == -1
+
+
+def ssd_decode(prior, var, d):
+    w, h = prior[2] - prior[0], prior[3] - prior[1]
+    cx, cy = (
+        (prior[0] + prior[2]) / 2 + var[0] * d[0] * w,
+        (prior[1] + prior[3]) / 2 + var[1] * d[1] * h,
+    )
+    bw, bh = w * math.exp(var[2] * d[2]), h * math.exp(var[3] * d[3])
+    return [cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2]
+
+
+@pytest.mark.parametrize("share_location", [True, False])
+def test_detection_output_center_size_decoding(share_location):
+    loc = rng.normal(0, 1, (1, 3 * (1 if share_location else 3) * 4)).astype(np.float32)
+    out = detect(
+        DetectionOutput8,
+        *ssd_inputs(loc),
+        nms_threshold=1.0,
+        share_location=share_location,
+        background_label_id=-1,
+        clip_after_nms=True,
+    )
+    d = loc.reshape(3, -1, 4)
+    want = []
+    for c in range(3):  # no background: every class; nothing suppressed at threshold 1
+        for p in sorted(np.nonzero(CONF[:, c] > 0.25)[0], key=lambda p: -CONF[p, c]):
+            box = np.clip(ssd_decode(PRIORS[p], VARIANCE, d[p, 0 if share_location else c]), 0, 1)
+            want.append([0, c, CONF[p, c], *box])
+    np.testing.assert_allclose(out[: len(want)], want, rtol=1e-5, atol=1e-6)
+    assert out[len(want), 0] == -1
+
+
+def test_detection_output_corner_unnormalized_variance_in_target():
+    pixel_priors = np.concatenate([np.zeros((3, 1)), PRIORS * 100], axis=1).astype(
+        np.float32
+    )  # [id, box]
+    loc = rng.normal(0, 0.01, (1, 12)).astype(np.float32)
+    out = detect(
+        DetectionOutput1,
+        loc,
+        CONF.reshape(1, -1),
+        pixel_priors.reshape(1, 1, -1),
+        num_classes=3,
+        normalized=False,
+        input_height=100,
+        input_width=100,
+        variance_encoded_in_target=True,
+        code_type="caffe.PriorBoxParameter.CORNER",
+        nms_threshold=1.0,
+    )
+    boxes = PRIORS + loc.reshape(3, 4)  # corner offsets added to the normalised priors
+    np.testing.assert_allclose(out[0, 3:], boxes[0], rtol=1e-5)  # class 1, best score first
+    np.testing.assert_allclose(out[1, 3:], boxes[1], rtol=1e-5)
+
+
+def test_detection_output_objectness_and_shapes():
+    loc, conf, priors = ssd_inputs()
+    arm_conf = np.array([[0.0, 0.05, 0.0, 0.9, 0.0, 0.9]], np.float32)  # prior 0 is not an object
+    out = detect(
+        DetectionOutput8, loc, conf, priors, arm_conf, np.zeros_like(loc), objectness_score=0.1
+    )
+    # prior 0 now scores only as background; prior 1 takes class 1 with 0.7
+    np.testing.assert_allclose(
+        out[:3],
+        [[0, 1, 0.7, *PRIORS[1]], [0, 1, 0.3, *PRIORS[2]], [0, 2, 0.6, *PRIORS[1]]],
+        rtol=1e-6,
+    )
+    shapes = [pyvino.Parameter("f32", s) for s in ([1, 5376], [1, 2688], [1, 2, 5376])]
+    node = DetectionOutput8(shapes, DO_ATTRS | {"keep_top_k": [200]})  # the spec's example
+    assert node.get_output_partial_shape(0) == pyvino.PartialShape([1, 1, 200, 7])
+    node = DetectionOutput8(shapes, DO_ATTRS | {"top_k": 10})
+    assert node.get_output_partial_shape(0) == pyvino.PartialShape(
+        [1, 1, 20, 7]
+    )  # N * top_k * classes

@@ -21,10 +21,12 @@ from pyvino_opsets import (
     depth_space,
     detection,
     detection2,
+    detection_output,
     gather,
     interpolate,
     math_functions,
     matmul,
+    misc_ops,
     normalization,
     pooling,
     quantization,
@@ -41,6 +43,7 @@ from pyvino_opsets import (
     type_conversion,
     unary,
     unique,
+    yolo,
 )
 
 FAMILIES = [
@@ -54,10 +57,12 @@ FAMILIES = [
     depth_space,
     detection,
     detection2,
+    detection_output,
     gather,
     interpolate,
     math_functions,
     matmul,
+    misc_ops,
     normalization,
     pooling,
     quantization,
@@ -74,6 +79,7 @@ FAMILIES = [
     type_conversion,
     unary,
     unique,
+    yolo,
 ]
 
 LATEST = 15
