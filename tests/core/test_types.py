@@ -41,6 +41,7 @@ def test_packed_sizes_round_up():
     assert Type.u1.byte_size(9) == 2
     assert Type.u4.byte_size(3) == 2
     assert Type.f32.byte_size(3) == 12
+    assert Type.u3.byte_size(9) == 6 and Type.u6.byte_size(4) == 3
 
 
 def test_unknown_type_is_a_typed_error():

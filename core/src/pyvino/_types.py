@@ -73,7 +73,11 @@ class Type:
         return self.bitwidth < 8 and self.name != "dynamic"
 
     def byte_size(self, count: int) -> int:
-        """Bytes taken by ``count`` elements in an IR ``.bin`` (sub-byte types are packed)."""
+        """Bytes taken by ``count`` elements in an IR ``.bin`` (sub-byte types are packed;
+        u3 and u6 are stored in 3-byte groups of 8 and 4 values, as OpenVINO does)."""
+        groups = {"u3": 8, "u6": 4}.get(self.name)
+        if groups:
+            return -(-count // groups) * 3
         return (count * self.bitwidth + 7) // 8
 
     @staticmethod
