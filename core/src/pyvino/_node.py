@@ -263,9 +263,16 @@ class Op:
             raise self.fail(str(exc)) from None
         except (ValueError, IndexError, TypeError, KeyError, ZeroDivisionError) as exc:
             raise self.fail(f"shape inference failed: {exc}") from None
-        n = len(results)
-        self._out_types = [Type.get(t) for t, _ in results]
-        self._out_shapes = [PartialShape(s) for _, s in results]
+        try:
+            n = len(results)
+            types = [Type.get(t) for t, _ in results]
+            shapes = [PartialShape(s) for _, s in results]
+        except Exception as exc:
+            raise self.fail(
+                f"infer() must return a list of (element type, shape) pairs, got {results!r} "
+                f"({type(exc).__name__}: {exc})"
+            ) from None
+        self._out_types, self._out_shapes = types, shapes
         while len(self._names) < n:
             self._names.append(set())
             self._out_rt_info.append({})

@@ -31,9 +31,13 @@ def data(i: int) -> np.ndarray:
     return np.random.default_rng(i).standard_normal((1, 8)).astype(np.float32)
 
 
-def test_no_device_means_auto_on_cpu():
-    compiled = Core().compile_model(model())
-    assert compiled.get_property("EXECUTION_DEVICES") == ["CPU"]
+def test_no_device_means_auto():
+    core = Core()
+    compiled = core.compile_model(model())
+    assert compiled.backend.device == "AUTO"
+    (device,) = compiled.get_property("EXECUTION_DEVICES")
+    assert device.strip("()") in core.available_devices
+    np.testing.assert_allclose(compiled(data(0))[0], np.maximum(data(0), 0) + 1, rtol=1e-6)
 
 
 def test_startup_helper_serves_on_cpu_then_hands_over():
@@ -95,7 +99,8 @@ def test_exclusion_and_nothing_left():
     compiled = core.compile_model(model(), "AUTO:ACCEL,-CPU")
     assert compiled.get_property("EXECUTION_DEVICES") == ["ACCEL"]
     with pytest.raises(CompilationError, match="no supported devices"):
-        core.compile_model(model(), "AUTO:-CPU,-ACCEL,-GPU,-VPU")
+        everything = ["ACCEL", *core.available_devices]
+        core.compile_model(model(), "AUTO:" + ",".join(f"-{d}" for d in everything))
 
 
 def test_cumulative_throughput_uses_all_devices():
