@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from defusedxml import ElementTree
-
 import pyvino
+from defusedxml import ElementTree
 
 
 def numpy_reference(x, w, b, fc):
@@ -86,9 +85,10 @@ def test_xml_has_openvino_structure(tmp_path, weights):
                                          "auto_pad": "explicit"}
     assert conv.find("output/port").get("precision") == "FP32"
     # fp16 compression: Const f16 feeding a Convert marked as decompression
-    consts = [l for l in layers if l.get("type") == "Const" and l.find("data").get("element_type") == "f16"]
+    consts = [item for item in layers if item.get("type") == "Const"
+              and item.find("data").get("element_type") == "f16"]
     assert consts, "weights were not compressed to f16"
-    converts = [l for l in layers if l.get("type") == "Convert"]
+    converts = [item for item in layers if item.get("type") == "Convert"]
     assert all(c.find("rt_info/attribute").get("name") == "decompression" for c in converts)
     edges = [(e.get("from-layer"), e.get("from-port"), e.get("to-layer"), e.get("to-port"))
              for e in root.find("edges")]

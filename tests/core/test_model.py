@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from pyvino import Constant, Model, OpValidationError, Parameter, PyvinoError, Result
 
 from .conftest import TRelu, TScale

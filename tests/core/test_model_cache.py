@@ -7,7 +7,6 @@ import sys
 import textwrap
 
 import numpy as np
-
 from pyvino import Core
 from pyvino.testing import conformance_models
 

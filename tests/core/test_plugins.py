@@ -52,9 +52,9 @@ def test_pyvino_plugins_cli_shows_failure_reason(tmp_path):
     make_dist(tmp_path, "fake-broken", BROKEN, {"broken": "broken_plugin"})
     out = run_python("from pyvino.cli import main; main(['plugins'])", tmp_path)
     assert out.returncode == 0, out.stderr
-    line = next(l for l in out.stdout.splitlines() if l.startswith("broken"))
+    line = next(x for x in out.stdout.splitlines() if x.startswith("broken"))
     assert "fake-broken" in line and "failed" in line and "libfoo.so.1" in line
-    assert any(l.startswith("cpu") and "loaded" in l for l in out.stdout.splitlines())
+    assert any(x.startswith("cpu") and "loaded" in x for x in out.stdout.splitlines())
 
 
 def test_duplicate_device_names_both_distributions(tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ml_dtypes
 import numpy as np
 import pytest
-
 from pyvino import PyvinoError, Type
 
 # (name, precision, bits) as OpenVINO 2026.4 reports them.

@@ -11,6 +11,7 @@ from typing import Any
 from pyvino._attrs import BOOL, FLOAT, FLOATS, INT, INTS, SHAPE, STR, STRS, TYPE, Attr, enum
 from pyvino._convert import convert_model, save_model
 from pyvino._core_ops import Constant, Parameter, Result
+from pyvino._device import CompiledBackend, DevicePlugin, ProfilingInfo, SyncRequest
 from pyvino._errors import (
     BlobFormatError,
     CompilationError,
@@ -25,12 +26,11 @@ from pyvino._errors import (
     UnknownOpError,
     UnsupportedOpError,
 )
-from pyvino._device import CompiledBackend, DevicePlugin, ProfilingInfo, SyncRequest
 from pyvino._model import Model
-from pyvino._properties import PropertySpec
 from pyvino._node import Op, Output
-from pyvino._partition import Subgraph, partition_model
 from pyvino._opset import Opset, OpsetBuilder, OpsetRegistry
+from pyvino._partition import Subgraph, partition_model
+from pyvino._properties import PropertySpec
 from pyvino._scheduler import RequestPool
 from pyvino._shape import Dimension, PartialShape
 from pyvino._specs import (

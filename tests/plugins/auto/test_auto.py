@@ -6,7 +6,6 @@ import time
 
 import numpy as np
 import pytest
-
 import pyvino
 from pyvino import AsyncInferQueue, CompilationError, Core, Model
 from pyvino.testing import DeviceConformance, FakeDevice

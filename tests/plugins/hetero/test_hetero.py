@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 import pyvino
 from pyvino import CompilationError, Core, Model, partition_model
 from pyvino.testing import FakeDevice, evaluate_model

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 import pyvino
 from pyvino import AsyncInferQueue, CompilationError, Core, Model
 from pyvino.testing import DeviceConformance, FakeDevice

@@ -12,21 +12,29 @@ import pytest
 from pyvino._errors import InferenceError, PropertyError, PyvinoError
 from pyvino._reference import evaluate_model
 from pyvino.runtime import AsyncInferQueue, Core
+from pyvino.testing._device_op_cases import OpCaseTests
+from pyvino.testing._guard import check_overrides
 from pyvino.testing._models import conformance_models, random_inputs, tolerance_for
 
 
-class DeviceConformance:
+class DeviceConformance(OpCaseTests):
     """Subclass as ``class TestX(DeviceConformance): device = "X"``.
 
     ``unsupported`` maps op type names the device is allowed not to claim to a reason; models
     using them are skipped (with that reason) rather than failed. ``precision`` picks the
-    comparison tolerance; ``config`` is passed to every compile.
+    comparison tolerance; ``config`` is passed to every compile. Every op case of every
+    installed opset that the device claims must match the reference (``OpCaseTests``).
+    A standard test may be overridden only as ``@pytest.mark.xfail(reason=...)``.
     """
 
     device: ClassVar[str] = ""
     unsupported: ClassVar[dict[str, str]] = {}
     precision: ClassVar[str | None] = None
     config: ClassVar[dict[str, Any]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        check_overrides(cls, DeviceConformance, _STANDARD)
 
     # ----------------------------------------------------------------- helpers
     @pytest.fixture(scope="class")
@@ -48,9 +56,13 @@ class DeviceConformance:
     def _check(self, actual: Any, expected: list[np.ndarray]) -> None:
         rtol, atol = tolerance_for(self.precision)
         assert len(actual) == len(expected)
-        for a, e in zip(actual, expected):
-            np.testing.assert_allclose(np.asarray(a, dtype=np.float64),
-                                       np.asarray(e, dtype=np.float64), rtol=rtol, atol=atol)
+        for a, e in zip(actual, expected, strict=True):
+            np.testing.assert_allclose(
+                np.asarray(a, dtype=np.float64),
+                np.asarray(e, dtype=np.float64),
+                rtol=rtol,
+                atol=atol,
+            )
 
     # ----------------------------------------------------------------- availability, properties
     def test_device_is_registered_and_available(self, core: Core) -> None:
@@ -183,6 +195,9 @@ class DeviceConformance:
         compiled = core.compile_model(model, self.device, self.config)
         n = compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")
         assert isinstance(n, int) and n >= 1
+
+
+_STANDARD = frozenset(n for n in dir(DeviceConformance) if n.startswith("test_"))
 
 
 def in_ci() -> bool:

@@ -7,7 +7,6 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-
 from pyvino import CompilationError, CompiledBackend, Model, PyvinoError, RequestPool, SyncRequest
 
 if TYPE_CHECKING:

@@ -14,6 +14,7 @@ from pyvino import (
     RequestPool,
     Type,
 )
+
 from pyvino_auto._compiled import AutoCompiled, PoolCompiled
 
 log = logging.getLogger("pyvino.auto")

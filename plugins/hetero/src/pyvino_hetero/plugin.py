@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
 from pyvino import (
     CompilationError,
     CompiledBackend,
