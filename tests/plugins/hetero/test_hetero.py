@@ -87,3 +87,16 @@ def test_per_subgraph_profiling_and_dot(core, tmp_path):
     text = path.read_text()
     assert text.startswith('digraph "diamond"') and text.count("subgraph cluster_") == 3
     assert "@FAKE" in text and "@CPU" in text
+
+
+def test_partition_cli_writes_dot_files(tmp_path, capsys):
+    from pyvino.cli import main
+
+    xml = tmp_path / "diamond.xml"
+    pyvino.save_model(diamond(), xml)
+    # CPU alone: one subgraph; the command reports counts and writes both dot files
+    assert main(["partition", "-m", str(xml), "-d", "HETERO:CPU", "--dot", str(tmp_path / "d")]) == 0
+    out = capsys.readouterr().out
+    assert "subgraph 0: CPU" in out and "subgraph 1" not in out
+    assert (tmp_path / "d_affinity.dot").read_text().startswith('digraph "diamond"')
+    assert "cluster_0" in (tmp_path / "d_subgraphs.dot").read_text()

@@ -7,9 +7,17 @@ import sys
 from collections.abc import Sequence
 
 from pyvino._errors import PyvinoError
-from pyvino.cli import _benchmark, _convert, _demo, _devices, _plugins, _zoo
+from pyvino.cli import (
+    _benchmark,
+    _convert,
+    _demo,
+    _devices,
+    _partition_cli,
+    _plugins,
+    _zoo,
+)
 
-COMMANDS = [_demo, _devices, _plugins, _convert, _benchmark, _zoo]
+COMMANDS = [_demo, _devices, _plugins, _convert, _benchmark, _partition_cli, _zoo]
 
 
 def build_parser() -> argparse.ArgumentParser:
