@@ -115,6 +115,10 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name == "onnx_backend":
+        import pyvino.frontend.onnx.backend as onnx_backend
+
+        return onnx_backend
     if name.startswith("opset") and name[5:].isdigit():
         from pyvino._plugins import default_manager
 

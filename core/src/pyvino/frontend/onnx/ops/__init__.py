@@ -1,0 +1,70 @@
+"""Built-in ONNX converters, one module per op family, each listing its ``CONVERTERS``."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pyvino.frontend.onnx._converters import Table, table_from_modules
+from pyvino.frontend.onnx.ops import (
+    activations,
+    attention,
+    cast,
+    control_flow,
+    conv,
+    detection,
+    elementwise,
+    gather,
+    generators,
+    linalg,
+    linear_attention,
+    llm,
+    losses,
+    normalization,
+    pool,
+    quantize,
+    reduce,
+    resize,
+    rnn,
+    sequence,
+    shape,
+    signal,
+    slicing,
+    softmax,
+    spatial,
+    unary,
+)
+
+MODULES = [
+    activations,
+    attention,
+    cast,
+    control_flow,
+    conv,
+    detection,
+    elementwise,
+    gather,
+    generators,
+    linalg,
+    linear_attention,
+    llm,
+    losses,
+    normalization,
+    pool,
+    quantize,
+    reduce,
+    resize,
+    rnn,
+    sequence,
+    shape,
+    signal,
+    slicing,
+    spatial,
+    softmax,
+    unary,
+]
+
+
+@cache
+def builtin_table() -> Table:
+    """The merged table of every built-in converter (built once)."""
+    return table_from_modules(MODULES)
