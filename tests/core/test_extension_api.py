@@ -167,5 +167,19 @@ def test_opencl_kernel_program_source_and_launch_sizes():
         assert line in src
     assert src.endswith("__kernel void k() {}")
     assert kernel.launch_sizes(None) == ((10, 2), (2, 1))  # type: ignore[arg-type]
+    renamed = kernel.program_source(None, "float", entry_name="k7_ext")  # type: ignore[arg-type]
+    assert "#define k k7_ext\n" in renamed
+    assert renamed.endswith(
+        "#undef DATA_T\n#undef LOAD\n#undef STORE\n#undef N\n#undef SCALE\n"
+        "#undef FLAG\n#undef DIMS\n#undef k\n"
+    )
     with pytest.raises(ValueError, match="storage"):
         kernel.program_source(None, "double")  # type: ignore[arg-type]
+
+
+def test_an_extension_op_class_without_a_version_suffix_describes_itself():
+    class MyCustomRelu(MyRelu1):
+        pass
+
+    node = MyCustomRelu([pyvino.Parameter("f32", [2], "x")], name="r")
+    assert node.describe() == "node 'r' (MyRelu-1)"

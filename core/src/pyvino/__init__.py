@@ -26,7 +26,9 @@ from pyvino._errors import (
     UnknownOpError,
     UnsupportedOpError,
 )
+from pyvino._extension import Extension, onnx_op_mapping, op_kernel
 from pyvino._model import Model
+from pyvino._opencl_kernel import OpenCLKernel
 from pyvino._node import Op, Output
 from pyvino._opset import Opset, OpsetBuilder, OpsetRegistry
 from pyvino._partition import Subgraph, partition_model
@@ -81,6 +83,7 @@ __all__ = [
     "ConversionError",
     "DeviceNotFoundError",
     "DeviceSpec",
+    "Extension",
     "Dimension",
     "FrontendSpec",
     "InferenceError",
@@ -88,6 +91,7 @@ __all__ = [
     "Model",
     "ModelReadError",
     "OnnxConverterSpec",
+    "OpenCLKernel",
     "Op",
     "OpValidationError",
     "Opset",
@@ -109,6 +113,8 @@ __all__ = [
     "convert_model",
     "enum",
     "hookimpl",
+    "onnx_op_mapping",
+    "op_kernel",
     "partition_model",
     "save_model",
 ]

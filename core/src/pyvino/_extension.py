@@ -57,6 +57,8 @@ def onnx_op_mapping(
             "mapped from ONNX and given fixed values"
         )
 
+    target_name = target.__name__ if isinstance(target, type) else f"{target} ({opset})"
+
     def convert(ctx: Any) -> list[Output]:
         cls = target if isinstance(target, type) else ctx.registry.lookup(target, opset)
         attrs = dict(fixed)
@@ -74,7 +76,6 @@ def onnx_op_mapping(
         node = cls(inputs, attrs, ctx.node_name)
         return node.outputs()
 
-    target_name = target.__name__ if isinstance(target, type) else f"{target} ({opset})"
     convert.__name__ = f"convert_{op_type}"
     convert.__doc__ = f"ONNX {domain}::{op_type} -> {target_name}, attributes {names or 'none'}."
     return OnnxConverterSpec(domain, op_type, convert, since_version)

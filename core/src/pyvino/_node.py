@@ -146,7 +146,10 @@ class Op:
     def op_version(cls) -> int:
         """The class version number, e.g. 8 for Gather-8 (from the class name suffix)."""
         digits = "".join(itertools.takewhile(str.isdigit, reversed(cls.__name__)))
-        return int(digits[::-1]) if digits else int(cls.version_id.removeprefix("opset") or 1)
+        if digits:
+            return int(digits[::-1])
+        suffix = cls.version_id.removeprefix("opset")
+        return int(suffix) if suffix.isdigit() else 1  # e.g. version_id "extension"
 
     def get_type_name(self) -> str:
         return self.type_name

@@ -14,8 +14,9 @@ executable so that a device plugin and ``pyvino.testing.run_opencl_kernel`` agre
   i64, ``int`` for i32, ``uchar`` for boolean ...). Nothing else: shapes are static.
 - It is launched over ``global_size(node)`` with ``local_size(node)`` (None: the driver picks);
   the kernel guards the tail itself. A device claims the node only when every shape is static
-  and ``supports(node)`` is true. Compile each (source, defines) as its own program, so that
-  two nodes using the same kernel never clash.
+  and ``supports(node)`` is true. A device may build each node's program on its own, or
+  concatenate them with ``program_source(node, storage, entry_name=unique)``, which renames the
+  kernel and ``#undef``s every macro after it: so define helper functions ``static inline``.
 """
 
 from __future__ import annotations
@@ -68,14 +69,25 @@ class OpenCLKernel:
     local_size: Callable[[Op], Sequence[int]] | None = None
     supports: Callable[[Op], bool] = _always
 
-    def program_source(self, node: Op, storage: str = "float") -> str:
-        """The full program text for ``node`` with float tensors stored as ``storage``."""
+    def program_source(
+        self, node: Op, storage: str = "float", entry_name: str | None = None
+    ) -> str:
+        """The program text for ``node`` with float tensors stored as ``storage``.
+
+        With ``entry_name`` the kernel is renamed to it and every macro is ``#undef``'d after
+        the source, so a device can concatenate several nodes' programs into one.
+        """
         if storage not in _STORAGE:
             raise ValueError(f"storage must be 'float' or 'half', not {storage!r}")
-        lines = [f"#define DATA_T {storage}\n", _STORAGE[storage]]
-        for name, value in self.defines(node).items():
-            lines.append(f"#define {name} {_literal(value)}\n")
-        return "".join(lines) + self.source
+        defines = {name: _literal(value) for name, value in self.defines(node).items()}
+        head = [f"#define DATA_T {storage}\n", _STORAGE[storage]]
+        head += [f"#define {name} {value}\n" for name, value in defines.items()]
+        if entry_name is None:
+            return "".join(head) + self.source
+        names = ["DATA_T", "LOAD", "STORE", *defines, self.entry]
+        head.append(f"#define {self.entry} {entry_name}\n")
+        tail = "".join(f"#undef {name}\n" for name in names)
+        return "".join(head) + self.source + "\n" + tail
 
     def launch_sizes(self, node: Op) -> tuple[tuple[int, ...], tuple[int, ...] | None]:
         """(global size, local size or None) for ``node``."""

@@ -93,6 +93,8 @@ class PluginManager:
     def register(self, plugin: ModuleType | object, name: str | None = None,
                  distribution: str = "<runtime>") -> str:
         """Register a plugin object or module at runtime (``Core.add_extension``)."""
+        if self._pm.is_registered(plugin):  # adding the same extension twice is harmless
+            return self._pm.get_name(plugin) or ""
         name = name or getattr(plugin, "__name__", None) or f"runtime-{id(plugin)}"
         if self._pm.has_plugin(name):
             raise PluginError(f"a plugin named {name!r} is already registered")
@@ -162,7 +164,8 @@ class PluginManager:
     def devices(self) -> dict[str, tuple[DeviceSpec, str]]:
         found: dict[str, tuple[DeviceSpec, str]] = {}
         for spec, dist in self._collect("pyvino_devices", DeviceSpec):
-            if spec.name in found and found[spec.name][1] != dist:
+            if spec.name in found and found[spec.name][0] != spec \
+                    and found[spec.name][1] != dist:
                 raise PluginError(
                     f"device {spec.name!r} is provided by two distributions: "
                     f"{found[spec.name][1]} and {dist}"
@@ -173,7 +176,7 @@ class PluginManager:
     def kernels(self, device: str) -> dict[tuple[str, str], KernelSpec]:
         found: dict[tuple[str, str], tuple[KernelSpec, str]] = {}
         for spec, dist in self._collect("pyvino_kernels", KernelSpec, device=device):
-            if spec.op in found and found[spec.op][1] != dist:
+            if spec.op in found and found[spec.op][0] != spec and found[spec.op][1] != dist:
                 raise PluginError(
                     f"kernel for {spec.op[0]} ({spec.op[1]}) on {device} is provided by two "
                     f"distributions: {found[spec.op][1]} and {dist}"
@@ -185,17 +188,16 @@ class PluginManager:
         return [spec for spec, _ in self._collect("pyvino_frontends", FrontendSpec)]
 
     def onnx_converters(self) -> list[tuple[OnnxConverterSpec, str]]:
-        found: dict[tuple[str, str, int], str] = {}
-        out = self._collect("pyvino_onnx_converters", OnnxConverterSpec)
-        for spec, dist in out:
+        found: dict[tuple[str, str, int], tuple[OnnxConverterSpec, str]] = {}
+        for spec, dist in self._collect("pyvino_onnx_converters", OnnxConverterSpec):
             key = (spec.domain, spec.op_type, spec.since_version)
-            if key in found and found[key] != dist:
+            if key in found and found[key][0] != spec and found[key][1] != dist:
                 raise PluginError(
                     f"ONNX converter {spec.domain or 'ai.onnx'}::{spec.op_type} "
-                    f"(since {spec.since_version}) is provided by {found[key]} and by {dist}"
+                    f"(since {spec.since_version}) is provided by {found[key][1]} and by {dist}"
                 )
-            found[key] = dist
-        return out
+            found.setdefault(key, (spec, dist))
+        return list(found.values())
 
     def passes(self, device: str) -> list[PassSpec]:
         return [spec for spec, _ in self._collect("pyvino_passes", PassSpec, device=device)]
