@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pyvino._errors import PyvinoError
 from pyvino.cli import (
     _benchmark,
+    _compile,
     _convert,
     _demo,
     _devices,
@@ -17,7 +18,7 @@ from pyvino.cli import (
     _zoo,
 )
 
-COMMANDS = [_demo, _devices, _plugins, _convert, _benchmark, _partition_cli, _zoo]
+COMMANDS = [_demo, _devices, _plugins, _convert, _compile, _benchmark, _partition_cli, _zoo]
 
 
 def build_parser() -> argparse.ArgumentParser:
