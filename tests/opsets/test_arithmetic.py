@@ -76,6 +76,19 @@ def test_floor_mod_and_mod_signs():
     np.testing.assert_allclose(run(ar.Mod1, af, bf), onnx_eval("Mod", af, bf, fmod=1))
 
 
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_floor_mod_follows_python_on_infinities_nan_and_signed_zeros(dtype):
+    inf, nan = np.inf, np.nan
+    a = np.array([0.0, -0.0, -3.0, 3.0, -1.0, 1.0, inf, 1.0, nan, 1.0], dtype)
+    b = np.array([-2.0, 2.0, inf, inf, -inf, -inf, 2.0, 0.0, 2.0, nan], dtype)
+    got = run(ar.FloorMod1, a, b)
+    want = [-0.0, 0.0, inf, 3.0, -1.0, -inf, nan, nan, nan, nan]  # Python's float %
+    np.testing.assert_array_equal(got, np.array(want, dtype))
+    np.testing.assert_array_equal(np.signbit(got[:2]), [True, False])
+    with np.errstate(invalid="ignore"):  # onnx's own np.mod warns on the NaN cases
+        np.testing.assert_array_equal(got, onnx_eval("Mod", a, b, fmod=0))
+
+
 def test_squared_difference():
     a, b = np.array([1.0, 5.0], np.float32), np.array([4.0, 2.0], np.float32)
     np.testing.assert_array_equal(run(ar.SquaredDifference1, a, b), [9.0, 9.0])

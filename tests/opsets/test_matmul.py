@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ml_dtypes
 import numpy as np
 import pytest
 import pyvino
@@ -129,3 +130,13 @@ def test_einsum_explicit_sum_known_values_and_errors():
         einsum("ij,jk->ik", rand(2, 3))
     with pytest.raises(pyvino.OpValidationError, match="output labels"):
         einsum("ij->iz", rand(2, 3))
+
+
+def test_einsum_on_bfloat16_sums_in_f32(onnx_ref):
+    a = np.arange(12, dtype=np.float32).reshape(3, 4).astype(ml_dtypes.bfloat16)
+    node = Einsum7([pyvino.Parameter("bf16", a.shape)], {"equation": "ij->i"})
+    (got,) = node.evaluate(a)
+    assert got.dtype == a.dtype and node.get_output_element_type(0) is pyvino.Type.bf16
+    (want,) = onnx_ref("Einsum", [a], equation="ij->i")
+    np.testing.assert_array_equal(got.astype(np.float32), want.astype(np.float32))
+    np.testing.assert_array_equal(got.astype(np.float32), [6, 22, 38])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ml_dtypes
 import numpy as np
 import pytest
 import pyvino
@@ -88,3 +89,24 @@ def test_builder_versions(opset):
     p = opset(4).parameter([2, 3])
     assert type(opset(4).reduce_l2(p, np.array([1]), keep_dims=True)) is red.ReduceL2_4
     assert "ReduceL1" not in opset(3).opset
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_max_and_min_over_an_empty_axis_give_their_identity(onnx_ref, keep):
+    x = np.zeros((2, 0, 4), np.float32)
+    axes = np.array([1], np.int64)
+    for cls, onnx_op in ((red.ReduceMax1, "ReduceMax"), (red.ReduceMin1, "ReduceMin")):
+        node = make(cls, x, [1], keep)
+        (got,) = node.evaluate(x, axes)
+        (want,) = onnx_ref(onnx_op, [x, axes], keepdims=int(keep), opset=20)
+        assert got.shape == want.shape == node.get_output_partial_shape(0).to_shape()
+        np.testing.assert_array_equal(got, want)  # -inf for max, +inf for min
+
+
+def test_empty_max_of_integers_and_types_without_infinity():
+    ints = np.zeros((0, 3), np.int16)
+    assert list(make(red.ReduceMax1, ints, [0]).evaluate(ints, np.array([0]))[0]) == [-32768] * 3
+    assert list(make(red.ReduceMin1, ints, [0]).evaluate(ints, np.array([0]))[0]) == [32767] * 3
+    f8 = np.zeros((0, 2), ml_dtypes.float8_e4m3fn)  # no infinity: its largest finite value
+    got = make(red.ReduceMin1, f8, [0]).evaluate(f8, np.array([0]))[0]
+    assert got.dtype == f8.dtype and float(got[0]) == 448.0

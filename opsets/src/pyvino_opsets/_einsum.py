@@ -11,6 +11,7 @@ from pyvino._shape import Dimension, PartialShape
 from pyvino._types import Type
 
 from pyvino_opsets._broadcast import broadcast_dims
+from pyvino_opsets._common import compute_dtype
 
 _TERM = re.compile(r"^(?:[a-zA-Z]|\.\.\.)*$")
 
@@ -104,7 +105,6 @@ class Einsum7(Op):
         ins, out = self._parse()
         eq = ",".join("".join(t) for t in ins) + "->" + "".join(out)
         dtype = inputs[0].dtype
-        args = [
-            x.astype(np.float32) if dtype.kind == "f" and dtype.itemsize < 4 else x for x in inputs
-        ]
+        work = compute_dtype(dtype)  # f16/bf16/f8 sum in f32, sub-byte integers in i64
+        args = [x.astype(work, copy=False) for x in inputs]
         return (np.asarray(np.einsum(eq, *args, optimize=len(args) > 1)).astype(dtype, copy=False),)

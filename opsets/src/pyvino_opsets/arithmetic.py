@@ -159,7 +159,10 @@ class SquaredDifference1(BinaryElementwise):
 
 
 class FloorMod1(BinaryElementwise):
-    """Remainder with the sign of the divisor: ``a - b * floor(a / b)``."""
+    """Remainder with the sign of the divisor, as Python's ``%`` (the spec's model): ``x mod
+    inf`` is ``x`` when the signs agree and ``inf`` otherwise, a zero result takes the divisor's
+    sign, ``inf mod y`` and ``x mod 0`` are NaN. (``a - b * floor(a / b)`` would give NaN for an
+    infinite divisor.)"""
 
     type_name = "FloorMod"
 
@@ -167,8 +170,7 @@ class FloorMod1(BinaryElementwise):
         if a.dtype.kind in "iu":
             _check_nonzero_divisor(self, b)
             return np.mod(a, b)
-        a64, b64 = a.astype(np.float64), b.astype(np.float64)
-        return a64 - b64 * np.floor(a64 / b64)
+        return np.mod(a.astype(np.float64), b.astype(np.float64))
 
 
 class Mod1(BinaryElementwise):

@@ -2,10 +2,14 @@
 
 Axes come from the second input (scalar or 1D, negative allowed). As OpenVINO specifies, an
 empty axes tensor reduces nothing: the output equals the input.
+
+OpenVINO leaves reducing an empty set undefined; pyvino returns each reduction's identity there
+(sum 0, product 1, max -inf / the type's minimum, min +inf / the type's maximum).
 """
 
 from __future__ import annotations
 
+import ml_dtypes
 import numpy as np
 from pyvino._attrs import BOOL, Attr
 from pyvino._node import Op
@@ -96,24 +100,46 @@ class ReduceMean1(_Reduce):
         return np.mean(_acc(x), axis=axes)
 
 
+def _empty_extreme(x: np.ndarray, axes: tuple[int, ...], lowest: bool) -> np.ndarray | None:
+    """The identity of max (``lowest``) or min where ``axes`` select no element, else None:
+    an infinity for floats (the largest finite value without one), the type's bound otherwise."""
+    if all(x.shape[a] for a in axes):
+        return None
+    shape = [n for i, n in enumerate(x.shape) if i not in axes]
+    t = Type.get(x.dtype)
+    if t is Type.boolean:
+        value: object = not lowest
+    elif t.is_integral:
+        info = ml_dtypes.iinfo(x.dtype)  # numpy's iinfo lacks the 4- and 2-bit types
+        value = info.min if lowest else info.max
+    elif np.isinf(np.asarray(np.inf).astype(x.dtype)):
+        value = -np.inf if lowest else np.inf
+    else:  # f8e4m3 and the like have no infinity: their largest finite values
+        info = ml_dtypes.finfo(x.dtype)
+        value = info.min if lowest else info.max
+    return np.full(shape, value).astype(x.dtype)
+
+
 class ReduceMax1(_Reduce):
-    """ReduceMax-1: maximum over ``axes``."""
+    """ReduceMax-1: maximum over ``axes`` (-inf, or the type's minimum, over an empty set)."""
 
     type_name = "ReduceMax"
     version_id = "opset1"
 
     def reduce(self, x, axes):
-        return np.max(x, axis=axes)
+        empty = _empty_extreme(x, axes, lowest=True)
+        return np.max(x, axis=axes) if empty is None else empty
 
 
 class ReduceMin1(_Reduce):
-    """ReduceMin-1: minimum over ``axes``."""
+    """ReduceMin-1: minimum over ``axes`` (+inf, or the type's maximum, over an empty set)."""
 
     type_name = "ReduceMin"
     version_id = "opset1"
 
     def reduce(self, x, axes):
-        return np.min(x, axis=axes)
+        empty = _empty_extreme(x, axes, lowest=False)
+        return np.min(x, axis=axes) if empty is None else empty
 
 
 class ReduceProd1(_Reduce):

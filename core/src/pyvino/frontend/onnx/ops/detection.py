@@ -36,7 +36,7 @@ def roi_align(ctx: NodeContext) -> list[Output]:
         "coordinate_transformation_mode",
         "half_pixel" if ctx.opset_version >= 16 else "output_half_pixel",
     )
-    aligned = {"half_pixel": "half_pixel", "output_half_pixel": "asymmetric"}.get(mode)
+    aligned = {"half_pixel": "half_pixel_for_nn", "output_half_pixel": "asymmetric"}.get(mode)
     if aligned is None:
         raise ctx.fail(f"attribute 'coordinate_transformation_mode' has unknown value {mode!r}")
     pool = ctx.attr("mode", "avg")

@@ -55,14 +55,15 @@ def trilu(ctx: NodeContext) -> list[Output]:
 
 
 def eye_like(ctx: NodeContext) -> list[Output]:
+    """Eye-9 with rows and columns taken from the input's shape (as OpenVINO's frontend)."""
     x = ctx.input(0)
     if ctx.static_rank(0, "input") != 2:
         raise ctx.fail("input must be 2-D")
     code = ctx.attr("dtype", None)
     t = x.element_type if code is None else element_type(code)
-    diff = _row_col_diff(ctx, x)
-    on_diag = out(ctx.ops.equal(diff, i64(ctx.attr("k", 0))))
-    return [convert(ctx, on_diag, t)]
+    shape = shape_of(ctx, x)
+    rows, cols = gather(ctx, shape, [0]), gather(ctx, shape, [1])
+    return [out(ctx.ops.eye(rows, cols, i64([ctx.attr("k", 0)]), output_type=t))]
 
 
 def non_zero(ctx: NodeContext) -> list[Output]:

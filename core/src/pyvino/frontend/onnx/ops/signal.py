@@ -1,12 +1,11 @@
-"""Signal processing: DFT and STFT as MatMul with cosine/sine matrices; Hann, Hamming and
-Blackman windows from Range and Cos."""
+"""Signal processing: DFT and STFT as OpenVINO's DFT-7 / IDFT-7 / RDFT-9 / IRDFT-9 (as OpenVINO's
+ONNX frontend builds them); Hann, Hamming and Blackman windows from Range and Cos."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from pyvino._node import Output
-from pyvino._types import Type
 from pyvino.frontend.onnx._context import NodeContext
 from pyvino.frontend.onnx._types import element_type
 from pyvino.frontend.onnx.ops._common import (
@@ -18,74 +17,19 @@ from pyvino.frontend.onnx.ops._common import (
     reshape,
     scalar_like,
     shape_of,
+    squeeze,
+    unsqueeze,
 )
 
 
-def _scalar_i64(ctx: NodeContext, v: Output | int) -> Output:
-    return i64(v) if isinstance(v, int) else reshape(ctx, convert(ctx, v, "i64"), [])
+def _as_complex(ctx: NodeContext, x: Output) -> Output:
+    """[..., 1] real signal -> [..., 2] with a zero imaginary part; [..., 2] unchanged."""
+    if x.partial_shape[len(x.partial_shape) - 1] == 2:
+        return x
+    return concat(ctx, [x, out(ctx.ops.multiply(x, scalar_like(0, x)))], len(x.partial_shape) - 1)
 
 
-def _perm(ctx: NodeContext, axis: Output, rank: int) -> tuple[Output, Output]:
-    """A runtime permutation moving ``axis`` last and the real/imaginary axis before it; and
-    its inverse."""
-    positions = i64(list(range(rank - 1)))
-    others = out(ctx.ops.non_zero(out(ctx.ops.not_equal(positions, axis)), output_type="i64"))
-    others = reshape(ctx, others, [-1])
-    perm = concat(ctx, [others, i64([rank - 1]), reshape(ctx, axis, [1])])
-    inverse = out(
-        ctx.ops.scatter_elements_update(
-            i64([0] * rank),
-            perm,
-            i64(list(range(rank))),
-            i64(0),
-            reduction="none",
-            use_init_val=True,
-        )
-    )
-    return perm, inverse
-
-
-def _matrices(
-    ctx: NodeContext,
-    n: Output,
-    length: Output,
-    bins: Output,
-    inverse: bool,
-    onesided_inverse: bool,
-    t: Type,
-) -> tuple[Output, Output]:
-    """cos/sin matrices [n, bins] of the transform (rows past the used input are zero)."""
-    f = ctx.ops
-    rows = out(f.unsqueeze(out(f.range(i64(0), n, i64(1), output_type="i64")), i64([1])))
-    cols = out(f.range(i64(0), bins, i64(1), output_type="i64"))
-    # n * k mod L keeps the angle small, so float rounding does not grow with n * k
-    phase = convert(ctx, out(f.floor_mod(out(f.multiply(rows, cols)), length)), "f64")
-    theta = out(
-        f.divide(out(f.multiply(phase, scalar_like(2 * np.pi, phase))), convert(ctx, length, "f64"))
-    )
-    if onesided_inverse:  # rows are frequency bins: weight 1 at DC and Nyquist, 2 elsewhere
-        half = out(f.divide(length, i64(2), m_pythondiv=True))
-        even = out(f.equal(out(f.floor_mod(length, i64(2))), i64(0)))
-        edge = out(
-            f.logical_or(
-                out(f.equal(rows, i64(0))), out(f.logical_and(even, out(f.equal(rows, half))))
-            )
-        )
-        weight = out(f.select(edge, scalar_like(1, theta), scalar_like(2, theta)))
-        weight = out(f.select(out(f.less_equal(rows, half)), weight, scalar_like(0, theta)))
-    else:
-        weight = out(
-            f.select(out(f.less(rows, length)), scalar_like(1, theta), scalar_like(0, theta))
-        )
-    if inverse:
-        weight = out(f.divide(weight, convert(ctx, length, "f64")))
-    # trigonometry in f64 so that sin(pi k) rounds to ~1e-16, not the ~1e-7 of f32
-    cos = convert(ctx, out(f.multiply(out(f.cos(theta)), weight)), t)
-    sin = convert(ctx, out(f.multiply(out(f.sin(theta)), weight)), t)
-    return cos, sin
-
-
-def dft_along(
+def make_dft(
     ctx: NodeContext,
     x: Output,
     axis: Output | int,
@@ -93,47 +37,35 @@ def dft_along(
     inverse: bool,
     onesided: bool,
 ) -> Output:
-    """DFT of x [..., N, 1|2] along ``axis`` -> [..., K, 2] (or [..., L, 1] for inverse onesided).
+    """ONNX DFT semantics on x [..., N, 1|2] along non-negative ``axis`` (never the last).
 
-    Axis and length may be runtime values: the signal is transposed to put the axis last and
-    multiplied by cos/sin matrices built from Range and Cos/Sin.
+    Forward: DFT (RDFT for a onesided real signal). Inverse: IDFT (IRDFT for onesided, whose
+    real output gets its trailing axis of 1 back). ``length`` becomes ``signal_size``.
     """
     rank = len(x.partial_shape)
     parts = x.partial_shape[rank - 1]
     if not parts.is_static or parts.get_length() not in (1, 2):
         raise ctx.fail("the last (real/imaginary) axis must be static, of size 1 or 2")
-    t = x.element_type if x.element_type in (Type.f32, Type.f64) else Type.f32
-    axis = out(ctx.ops.floor_mod(_scalar_i64(ctx, axis), i64(rank)))
-    perm, back = _perm(ctx, axis, rank)
-    moved = convert(ctx, out(ctx.ops.transpose(x, perm)), t)  # [..., 1|2, N]
-    n = out(ctx.ops.gather(shape_of(ctx, moved), i64(rank - 1), i64(0), batch_dims=0))
-    if length is None:
-        length = (
-            out(ctx.ops.multiply(out(ctx.ops.subtract(n, i64(1))), i64(2)))
-            if inverse and onesided
-            else n
-        )
-    length = _scalar_i64(ctx, length)
-    bins = length
-    if onesided and not inverse:
-        bins = out(ctx.ops.add(out(ctx.ops.divide(length, i64(2), m_pythondiv=True)), i64(1)))
-    cos, sin = _matrices(ctx, n, length, bins, inverse, inverse and onesided, t)
-
-    def mm(v: Output, m: Output) -> Output:
-        return out(ctx.ops.matmul(v, m, transpose_a=False, transpose_b=False))
-
-    if parts.get_length() == 2:
-        xr, xi = ctx.ops.split(moved, i64(rank - 2), num_splits=2).outputs()
-    else:
-        xr, xi = moved, None
-    sign = 1.0 if inverse else -1.0
-    yr = mm(xr, cos)
-    yi = out(ctx.ops.multiply(mm(xr, sin), scalar_like(sign, cos)))
-    if xi is not None:
-        yr = out(ctx.ops.subtract(yr, out(ctx.ops.multiply(mm(xi, sin), scalar_like(sign, cos)))))
-        yi = out(ctx.ops.add(yi, mm(xi, cos)))
-    y = yr if inverse and onesided else concat(ctx, [yr, yi], rank - 2)
-    return convert(ctx, out(ctx.ops.transpose(y, back)), x.element_type)
+    axes = i64([axis]) if isinstance(axis, int) else reshape(ctx, convert(ctx, axis, "i64"), [1])
+    sizes = []
+    if length is not None:
+        sizes = [
+            i64([length])
+            if isinstance(length, int)
+            else reshape(ctx, convert(ctx, length, "i64"), [1])
+        ]
+    real = parts.get_length() == 1
+    if not inverse and onesided and real:
+        return out(ctx.ops.rdft(squeeze(ctx, x, [rank - 1]), axes, *sizes))
+    signal = _as_complex(ctx, x)
+    if inverse and onesided:
+        return unsqueeze(ctx, out(ctx.ops.irdft(signal, axes, *sizes)), [rank - 1])
+    y = out((ctx.ops.idft if inverse else ctx.ops.dft)(signal, axes, *sizes))
+    if onesided:  # complex input: keep the first N // 2 + 1 bins, as ONNX's reference does
+        n = out(ctx.ops.gather(shape_of(ctx, y), axes, i64(0), batch_dims=0))
+        half = out(ctx.ops.add(out(ctx.ops.divide(n, i64(2), m_pythondiv=True)), i64(1)))
+        y = out(ctx.ops.slice(y, i64([0]), half, i64([1]), axes))
+    return y
 
 
 def _int_input(ctx: NodeContext, index: int) -> Output | int | None:
@@ -152,13 +84,19 @@ def dft(ctx: NodeContext) -> list[Output]:
         axis = -2 if axis is None else axis
     else:
         axis = ctx.attr("axis", 1)
-    if isinstance(axis, int) and normalize_axis(ctx, axis, rank) == rank - 1:
-        raise ctx.fail("axis must not be the last (real/imaginary) axis")
+    if isinstance(axis, int):
+        axis = normalize_axis(ctx, axis, rank)
+        if axis == rank - 1:
+            raise ctx.fail("axis must not be the last (real/imaginary) axis")
+    else:  # a runtime axis of the ONNX tensor: made non-negative as DFT's axes input wants
+        axis = out(ctx.ops.floor_mod(convert(ctx, axis, "i64"), i64(rank)))
     inverse, onesided = bool(ctx.attr("inverse", 0)), bool(ctx.attr("onesided", 0))
-    return [dft_along(ctx, x, axis, _int_input(ctx, 1), inverse, onesided)]
+    return [make_dft(ctx, x, axis, _int_input(ctx, 1), inverse, onesided)]
 
 
 def stft(ctx: NodeContext) -> list[Output]:
+    """Frames [B, frames, frame_length, 1|2] gathered at ``frame_step`` strides, windowed, then
+    one (R)DFT over the frame axis for all frames at once."""
     x = ctx.input(0)
     if ctx.static_rank(0, "signal") != 3:
         raise ctx.fail("signal must be [batch, length, 1 or 2]")
@@ -186,7 +124,11 @@ def stft(ctx: NodeContext) -> list[Output]:
     if window is not None:
         w = reshape(ctx, convert(ctx, window, x.element_type), [1, 1, -1, 1])
         framed = out(ctx.ops.multiply(framed, w))
-    return [dft_along(ctx, framed, 2, frame, False, bool(ctx.attr("onesided", 1)))]
+    return [make_dft(ctx, framed, 2, frame, False, bool(ctx.attr("onesided", 1)))]
+
+
+def _scalar_i64(ctx: NodeContext, v: Output | int) -> Output:
+    return i64(v) if isinstance(v, int) else reshape(ctx, convert(ctx, v, "i64"), [])
 
 
 def _window(terms: list[float]):
