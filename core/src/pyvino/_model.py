@@ -151,6 +151,7 @@ class Model:
             for i, src in enumerate(node.inputs):
                 if src == old:
                     node.inputs[i] = new
+                    node.__dict__.pop("_value_cache", None)
         new.add_names(old.names)
         old.names.clear()
 

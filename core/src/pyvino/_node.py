@@ -205,22 +205,27 @@ class Op:
 
     def output_value(self, index: int) -> np.ndarray | None:
         """This node's output value if all its inputs are known and it is small, else None."""
-        cache = self.__dict__.get("_value_cache")
-        if cache is not None:
-            return cache[index]
+        if "_value_cache" in self.__dict__:  # cached, including "not known" (None)
+            cache = self.__dict__["_value_cache"]
+            return None if cache is None else cache[index]
+        self.__dict__["_value_cache"] = result = self._propagate_value()
+        return None if result is None else result[index]
+
+    def _propagate_value(self) -> tuple[np.ndarray, ...] | None:
         if not self._out_shapes or not all(s.is_static for s in self._out_shapes):
             return None
         if any(int(np.prod(s.to_shape())) > _MAX_PROPAGATED_ELEMENTS for s in self._out_shapes):
             return None
-        values = [self.input_value(i) for i in range(len(self.inputs))]
-        if any(v is None for v in values):
-            return None
+        values = []
+        for i in range(len(self.inputs)):
+            value = self.input_value(i)
+            if value is None:
+                return None
+            values.append(value)
         try:
-            result = self.evaluate(*values)
+            return tuple(self.evaluate(*values))
         except Exception:
             return None
-        self.__dict__["_value_cache"] = result
-        return result[index]
 
     def get_input_size(self) -> int:
         return len(self.inputs)

@@ -136,7 +136,7 @@ def test_detector_with_nms_is_not_claimed(core) -> None:
     model = pyvino.Model([nms.output(0), scores], [x], "detector")
     claimed = core.query_model(model, "GPU")
     missing = {n.type_name for n in model.get_ordered_ops() if n.friendly_name not in claimed}
-    assert missing == {"NonMaxSuppression"}
+    assert missing - {"Result"} == {"NonMaxSuppression"}  # its dynamic-shape Result goes too
     with pytest.raises(pyvino.CompilationError, match="NonMaxSuppression"):
         core.compile_model(model, "GPU")
     if "HETERO" in core._device_names():

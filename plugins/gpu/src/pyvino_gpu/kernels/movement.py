@@ -110,8 +110,10 @@ def _is_identity(index: np.ndarray, numel: int) -> bool:
 def lower_index_map(lw: Any, node: Op, region: Region) -> list[TensorInfo | None]:
     x = lw.input(node, 0)
     params = [lw.value(node, i) for i in range(1, len(node.inputs))]
-    source = np.arange(x.numel, dtype=np.int64).reshape(x.shape)
-    maps = node.evaluate(source, *params)
+    try:
+        maps = node.evaluate(np.arange(x.numel, dtype=np.int64).reshape(x.shape), *params)
+    except Exception:  # an evaluate that insists on a float input: positions are exact in f64
+        maps = node.evaluate(np.arange(x.numel, dtype=np.float64).reshape(x.shape), *params)
     outs: list[TensorInfo | None] = []
     for port, index in enumerate(maps):
         if not lw.is_used(node, port):
