@@ -96,3 +96,20 @@ def precision(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
     if request.param == "f16":
         monkeypatch.setenv("PYVINO_GPU_ASSUME_FP16", "1")
     return request.param
+
+
+@pytest.fixture(params=["device", "tiled"])
+def kernel_variant(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both kernel variants: the one picked for the device ("device": the CPU variants on PoCL,
+    the tiled local-memory ones on a GPU) and the tiled GPU kernels forced ("tiled"), so the
+    kernels real GPUs run are tested on PoCL too."""
+    if request.param == "tiled":
+        import pyvino_gpu._lower as lower
+
+        class TiledLowering(lower.Lowering):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                kwargs["cpu_device"] = False
+                super().__init__(*args, **kwargs)
+
+        monkeypatch.setattr(lower, "Lowering", TiledLowering)
+    return request.param

@@ -8,6 +8,13 @@ import pyvino
 ops = pyvino.opset8
 
 
+def on_cpu_device() -> bool:
+    """Is the test device CPU-type OpenCL (PoCL), where the CPU kernel variants are picked?"""
+    from pyvino_gpu._devices import devices
+
+    return devices()[0].is_cpu
+
+
 def conv_ref(x: np.ndarray, w: np.ndarray, stride: tuple[int, int], dil: tuple[int, int],
              pb: tuple[int, int], pe: tuple[int, int], groups: int = 1) -> np.ndarray:
     """Direct convolution: one multiply-add per kernel tap, vectorised over the output."""
@@ -34,7 +41,7 @@ def attrs(stride=(1, 1), dil=(1, 1), pb=(0, 0), pe=(0, 0)) -> dict:
             "pads_end": list(pe)}
 
 
-def test_convolution_family(gpu, rand, precision) -> None:
+def test_convolution_family(gpu, rand, precision, kernel_variant) -> None:
     """Odd sizes everywhere (none divides a GEMM tile), batch 2, several geometries at once."""
     x = ops.parameter([2, 6, 13, 11], "f32", name="x")
     xv = rand(2, 6, 13, 11)
@@ -59,11 +66,12 @@ def test_convolution_family(gpu, rand, precision) -> None:
     model = pyvino.Model(outs, [x], "convs")
     compiled = gpu.check(model, [xv], expected, precision)
     kinds = [launch.exec_type for launch in compiled.backend.plan.launches]
-    assert sum(k.startswith("conv_igemm") for k in kinds) == 5
+    family = "conv_cpu" if kernel_variant == "device" and on_cpu_device() else "conv_igemm"
+    assert sum(k.startswith(family) for k in kinds) == 5
     assert sum(k.startswith("dwconv") for k in kinds) == 2
 
 
-def test_conv1d_and_fused_epilogue(gpu, rand) -> None:
+def test_conv1d_and_fused_epilogue(gpu, rand, kernel_variant) -> None:
     """1-D convolution; conv + bias + ReLU + residual add run as one kernel."""
     x = ops.parameter([1, 4, 23], "f32", name="x")
     w, bias = rand(4, 4, 3), rand(1, 4, 1)
@@ -76,3 +84,33 @@ def test_conv1d_and_fused_epilogue(gpu, rand) -> None:
     compiled = gpu.check(pyvino.Model([y], [x], "conv1d"), [xv], [expected])
     (launch,) = compiled.backend.plan.launches
     assert [t for _, t in launch.fused] == ["Add", "Relu", "Add"]
+
+
+def test_cpu_variant_paths_at_odd_sizes(gpu, rand, precision, kernel_variant) -> None:
+    """Every load path of the CPU-device convolution (contiguous and gathered rows, stride 1 and
+    2, 16- and 8-pixel blocks, the last-plane bound, flattened 1x1 with a ragged tail), and the
+    same model on the tiled kernels; odd channel counts pad the 8-channel register block."""
+    x = ops.parameter([2, 11, 21, 37], "f32", name="x")
+    s = ops.parameter([1, 5, 9, 15], "f32", name="s")
+    xv, sv = rand(2, 11, 21, 37), rand(1, 5, 9, 15)
+    cases = [  # (input, value, weights, attrs)
+        (x, xv, rand(13, 11, 3, 3), attrs(pb=(1, 1), pe=(1, 1))),
+        (x, xv, rand(9, 11, 3, 3), attrs((2, 2), pb=(1, 1), pe=(1, 1))),
+        (x, xv, rand(19, 11, 1, 1), attrs((2, 2))),
+        (x, xv, rand(7, 11, 5, 5), attrs((2, 2), pb=(2, 2), pe=(2, 2))),
+        (x, xv, rand(17, 11, 1, 1), attrs()),
+        (x, xv, rand(10, 11, 3, 3), attrs(dil=(2, 2), pb=(2, 2), pe=(2, 2))),
+        (x, xv, rand(3, 11, 3, 3), attrs()),  # valid 3x3: contiguous reads up to the last row
+        (s, sv, rand(6, 5, 3, 3), attrs((2, 2), pb=(1, 1), pe=(1, 1))),  # OW 8: 8-pixel blocks
+        (s, sv, rand(9, 5, 3, 3), attrs(pb=(1, 1), pe=(1, 1))),
+        (s, sv, rand(4, 5, 3, 3), attrs((2, 2))),  # valid, stride 2, reads end at the buffer
+    ]
+    outs, expected = [], []
+    for param, value, w, a in cases:
+        outs.append(ops.relu(ops.convolution(param, w, **a)))
+        expected.append(np.maximum(conv_ref(value, w, a["strides"], a["dilations"],
+                                            a["pads_begin"], a["pads_end"]), 0))
+    compiled = gpu.check(pyvino.Model(outs, [x, s], "conv_paths"), [xv, sv], expected, precision)
+    kinds = [launch.exec_type for launch in compiled.backend.plan.launches]
+    family = "conv_cpu" if kernel_variant == "device" and on_cpu_device() else "conv_igemm"
+    assert sum(k.startswith(family) for k in kinds) == len(cases)

@@ -1,4 +1,5 @@
-"""MatMul on the tiled GEMM kernel against numpy.matmul: transposes, broadcasting, odd sizes."""
+"""MatMul on the GEMM kernels (tiled, and the CPU-device variant on PoCL) against numpy.matmul:
+transposes, broadcasting, odd sizes."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pyvino
 ops = pyvino.opset8
 
 
-def test_matmul_family(gpu, rand) -> None:
+def test_matmul_family(gpu, rand, precision, kernel_variant) -> None:
     a = ops.parameter([2, 3, 17, 33], "f32", name="a")
     b = ops.parameter([3, 33, 5], "f32", name="b")
     v = ops.parameter([33], "f32", name="v")
@@ -33,10 +34,10 @@ def test_matmul_family(gpu, rand) -> None:
         vv @ w1,
     ]
     model = pyvino.Model(outs, [a, b, v], "matmuls")
-    gpu.check(model, [av, bv, vv], expected)
+    gpu.check(model, [av, bv, vv], expected, precision)
 
 
-def test_large_gemm_with_bias_and_gelu(gpu, rand) -> None:
+def test_large_gemm_with_bias_and_gelu(gpu, rand, kernel_variant) -> None:
     """Several full 64x64 tiles plus ragged edges, bias and tanh-Gelu fused into the store."""
     x = ops.parameter([130, 90], "f32", name="x")
     w, bias = rand(90, 200) * 0.1, rand(200)
@@ -47,4 +48,9 @@ def test_large_gemm_with_bias_and_gelu(gpu, rand) -> None:
     expected = 0.5 * z * (1 + np.tanh(np.sqrt(2 / np.pi) * (z + 0.044715 * z**3)))
     compiled = gpu.check(pyvino.Model([y], [x], "fc"), [xv], [expected])
     (launch,) = compiled.backend.plan.launches
-    assert launch.exec_type.startswith("gemm_add_gelu_t64x64")
+    from pyvino_gpu._devices import devices
+
+    if kernel_variant == "device" and devices()[0].is_cpu:
+        assert launch.exec_type == "gemm_cpu_add_gelu"
+    else:
+        assert launch.exec_type.startswith("gemm_add_gelu_t64x64")

@@ -41,6 +41,7 @@ class DeviceInfo:
     max_work_group_size: int
     local_mem_size: int
     global_mem_size: int
+    is_cpu: bool = False  # CL_DEVICE_TYPE_CPU (PoCL): selects the CPU kernel variants
 
     @property
     def full_name(self) -> str:
@@ -105,6 +106,7 @@ def _discover() -> tuple[list[DeviceInfo], str | None]:
                 max_work_group_size=int(dev.max_work_group_size),
                 local_mem_size=int(dev.local_mem_size),
                 global_mem_size=int(dev.global_mem_size),
+                is_cpu=bool(dev.type & cl.device_type.CPU),
             ))
     if not found:
         others = ", ".join(seen) or "none"

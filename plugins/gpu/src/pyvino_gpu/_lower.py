@@ -40,8 +40,11 @@ class Lowering:
     """The state kernel generators work against (see ``kernels/__init__.py``)."""
 
     def __init__(self, model: Model, precision: str, max_group: int = 256,
-                 extensions: dict[tuple[str, str], Any] | None = None) -> None:
+                 extensions: dict[tuple[str, str], Any] | None = None,
+                 cpu_device: bool = False) -> None:
         self.model = model
+        # A CPU-type OpenCL device (PoCL): kernels without local memory/barriers where it matters.
+        self.cpu_device = cpu_device
         self.extensions = extensions or {}
         self.precision = precision
         self.float_ctype = "half" if precision == "f16" else "float"

@@ -114,7 +114,7 @@ class GPUPlugin(DevicePlugin):
         precision = self.inference_precision(config)
         model = model.clone()
         plan = Lowering(model, precision.name, min(256, info.max_work_group_size),
-                        self._extension_kernels()).run()
+                        self._extension_kernels(), cpu_device=info.is_cpu).run()
         config = {**config, "INFERENCE_PRECISION_HINT": precision}
         return GPUCompiledModel(model, config, info, plan)
 

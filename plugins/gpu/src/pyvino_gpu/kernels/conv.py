@@ -4,7 +4,8 @@ Implicit GEMM per image and group: C[M = C_out/G, N = OH*OW] = W[M, K = C_in/G*K
 where the B tile loader computes the im2col address (and zero padding) on the fly, so no im2col
 buffer is ever written; 1x1 stride-1 convolutions read x directly. Depthwise convolution
 (C_in/G == 1) runs a direct kernel where each work-item computes OWB neighbouring outputs of
-one row, reusing each weight from a register.
+one row, reusing each weight from a register. On CPU-type OpenCL devices (PoCL) the non-depthwise
+convolutions run the register-blocked, barrier-free variant of ``conv_cpu.py`` instead.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from pyvino_gpu.kernels._common import (
     store,
 )
 from pyvino_gpu.kernels._support import float_data, is_constant
+from pyvino_gpu.kernels.conv_cpu import WM as CPU_WM
+from pyvino_gpu.kernels.conv_cpu import conv_cpu_kernel, pack_weights
 from pyvino_gpu.kernels.eltwise import Region, exec_suffix
 from pyvino_gpu.kernels.gemm import GemmSpec, gemm_kernel
 
@@ -73,10 +76,13 @@ def lower_convolution(lw: Any, node: Op, region: Region) -> list[TensorInfo]:
         return _depthwise(lw, node, region, x, w, g, nb, c_in, c_out)
     m, cg = c_out // groups, c_in // groups
     k = cg * g["KH"] * g["KW"]
+    pointwise = g["KH"] == g["KW"] == g["SH"] == g["SW"] == 1 and g["PT"] == g["PL"] == 0
+    if getattr(lw, "cpu_device", False):
+        return _conv_cpu(lw, node, region, x, w.reshape(groups, m, k), g, nb, groups, m, cg,
+                         pointwise, y_shape)
     wt = lw.weight(w.reshape(groups, m, k))
     out = lw.new(y_shape, node.get_output_element_type(0).name)
     hw, ohw = g["H"] * g["W"], g["OH"] * g["OW"]
-    pointwise = g["KH"] == g["KW"] == g["SH"] == g["SW"] == 1 and g["PT"] == g["PL"] == 0
     if pointwise:
         load_b = f"val = {load('x', x, 'xb + k * HW + n')};"
     else:
@@ -101,6 +107,20 @@ def lower_convolution(lw: Any, node: Op, region: Region) -> list[TensorInfo]:
                        + exec_suffix(region), lw.max_group)
     code = KernelCode(code.name, head + code.source + tail, code.global_size, code.local_size,
                       code.exec_type)
+    lw.launch(code, [out], [x, wt], node, region)
+    return [out]
+
+
+def _conv_cpu(lw: Any, node: Op, region: Region, x: TensorInfo, w: np.ndarray,
+              g: dict[str, int], nb: int, groups: int, m: int, cg: int, pointwise: bool,
+              y_shape: tuple[int, ...]) -> list[TensorInfo]:
+    """The CPU-device variant (``conv_cpu.py``): register-blocked, vectorised, no local memory."""
+    packed, mt = pack_weights(w, g["KH"] * g["KW"])
+    wt = lw.weight(packed)
+    out = lw.new(y_shape, node.get_output_element_type(0).name)
+    exec_type = f"conv_cpu{exec_suffix(region)}_w{CPU_WM}" + ("_1x1" if pointwise else "")
+    code = conv_cpu_kernel(lw, lw.kernel_name("conv"), out, x, wt, region, g, nb, groups, m,
+                           cg, mt, pointwise, exec_type)
     lw.launch(code, [out], [x, wt], node, region)
     return [out]
 
