@@ -121,6 +121,10 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name == "quantize":
+        from pyvino.quantization import quantize
+
+        return quantize
     if name == "onnx_backend":
         import pyvino.frontend.onnx.backend as onnx_backend
 

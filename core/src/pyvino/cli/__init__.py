@@ -11,14 +11,19 @@ from pyvino.cli import (
     _benchmark,
     _compile,
     _convert,
+    _cross_check,
     _demo,
     _devices,
     _partition_cli,
     _plugins,
+    _quantize,
     _zoo,
 )
 
-COMMANDS = [_demo, _devices, _plugins, _convert, _compile, _benchmark, _partition_cli, _zoo]
+COMMANDS = [
+    _demo, _devices, _plugins, _convert, _compile, _benchmark, _partition_cli, _quantize,
+    _cross_check, _zoo,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -23,7 +23,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "default: seeded random inputs")
     p.add_argument("--preset", default="performance", choices=["performance", "mixed"])
     p.add_argument("--subset-size", type=int, default=300, help="calibration samples (300)")
-    p.add_argument("--range-estimator", default="minmax", choices=["minmax", "percentile"])
+    p.add_argument("--range-estimator", default="minmax",
+                   choices=["minmax", "mean_minmax", "percentile"],
+                   help="activation ranges: global min/max (default), per-sample min/max "
+                        "averaged, or per-sample percentiles averaged")
     p.add_argument("--percentile", type=float, default=99.99,
                    help="upper percentile of the percentile estimator (99.99)")
     p.add_argument("--ignored-names", default="", help="comma-separated node names to skip")
@@ -33,7 +36,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="held-out samples for the accuracy/speed report (0: no report)")
     p.add_argument("--no-compress-weights", action="store_true",
                    help="keep quantized weights in f32 (no i8 storage)")
-    p.add_argument("-d", "--device", default="CPU", help="device for calibration and report")
+    p.add_argument("-d", "--device", default="CPU",
+                   help='device for calibration and report ("reference": numpy evaluate)')
     p.add_argument("--seed", type=int, default=0, help="seed of generated inputs")
     p.add_argument("--progress", default=None, choices=["true", "false"],
                    help="progress bars (default: on a terminal)")
