@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import onnx
+import pyvino
 from defusedxml import ElementTree
 from onnx import TensorProto, helper
-
-import pyvino
 from pyvino.cli import main
 from pyvino.cli._convert import parse_input_spec
 

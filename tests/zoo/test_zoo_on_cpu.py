@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from onnx.reference import ReferenceEvaluator
-
 import pyvino
+from onnx.reference import ReferenceEvaluator
 from pyvino import zoo
 
 

@@ -28,8 +28,8 @@ from pyvino._errors import (
 )
 from pyvino._extension import Extension, onnx_op_mapping, op_kernel
 from pyvino._model import Model
-from pyvino._opencl_kernel import OpenCLKernel
 from pyvino._node import Op, Output
+from pyvino._opencl_kernel import OpenCLKernel
 from pyvino._opset import Opset, OpsetBuilder, OpsetRegistry
 from pyvino._partition import Subgraph, partition_model
 from pyvino._properties import PropertySpec
