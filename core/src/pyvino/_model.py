@@ -155,6 +155,15 @@ class Model:
         new.add_names(old.names)
         old.names.clear()
 
+    def replace_parameter(self, index: int, parameters: Parameter | Sequence[Parameter]) -> None:
+        """Put ``parameters`` (one or several) in the place of input ``index`` (the caller has
+        rewired the old Parameter's consumers), as ``openvino.Model.replace_parameter``."""
+        if not 0 <= index < len(self._parameters):
+            raise PyvinoError(f"model has {len(self._parameters)} parameters, no index {index}")
+        new = [parameters] if isinstance(parameters, Parameter) else list(parameters)
+        self._parameters[index:index + 1] = new
+        self._check_parameters()
+
     def reshape(self, shapes: Mapping[Any, Any] | Any) -> None:
         """Give inputs new (partial) shapes and re-infer the graph, as ``openvino.Model.reshape``.
 

@@ -183,10 +183,8 @@ def attach_input(model: Model, plan: _InputPlan, node: Output) -> None:
             if src == old:
                 op.inputs[i] = node
     old.names.clear()
-    # Model has no public replace_parameter yet (OpenVINO's Model.replace_parameter).
-    params = model._parameters
-    i = next(k for k, p in enumerate(params) if p is plan.param)
-    params[i : i + 1] = plan.new_params
+    i = next(k for k, p in enumerate(model.get_parameters()) if p is plan.param)
+    model.replace_parameter(i, plan.new_params)
 
 
 def run_output(info: OutputInfo, result: Result,
