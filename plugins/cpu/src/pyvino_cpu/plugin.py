@@ -1,18 +1,22 @@
-"""CPUPlugin: the ``CPU`` device: runs every op through its kernel or its reference evaluate."""
+"""CPUPlugin: the ``CPU`` device: fused BLAS and numba kernels, reference ``evaluate`` for the rest.
+
+This module stays cheap to import: numba and the kernels load when a model is compiled.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import platform
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyvino import CompilationError, DevicePlugin, Model, Op, Type
 from pyvino._blob import pack_sections, unpack_sections
 from pyvino._device import node_key
 from pyvino._errors import BlobFormatError
 
-from pyvino_cpu._compiled import CPUCompiledModel
+if TYPE_CHECKING:
+    from pyvino_cpu._compiled import CPUCompiledModel
 
 EXPORT_FORMAT = 1
 
@@ -29,9 +33,10 @@ def _cpu_name() -> str:
 
 
 class CPUPlugin(DevicePlugin):
-    """The host CPU; ``PERFORMANCE_HINT`` THROUGHPUT runs several requests in parallel."""
+    """The host CPU; LATENCY: one stream on all cores, THROUGHPUT: parallel streams."""
 
     name = "CPU"
+    read_only_properties = (*DevicePlugin.read_only_properties, "OPTIMAL_NUMBER_OF_INFER_REQUESTS")
     rw_defaults = {
         "PERFORMANCE_HINT": "LATENCY",
         "PERFORMANCE_HINT_NUM_REQUESTS": 0,
@@ -50,19 +55,23 @@ class CPUPlugin(DevicePlugin):
         if key == "DEVICE_ARCHITECTURE":
             return platform.machine()
         if key == "OPTIMIZATION_CAPABILITIES":
-            return ["FP32", "INT8", "EXPORT_IMPORT"]
+            return ["FP32", "WINOGRAD", "INT8", "EXPORT_IMPORT"]
         if key == "RANGE_FOR_STREAMS":
             return (1, cores)
         if key == "RANGE_FOR_ASYNC_INFER_REQUESTS":
             return (1, cores, 1)
         if key == "OPTIMAL_NUMBER_OF_INFER_REQUESTS":
-            return 1
+            from pyvino_cpu._streams import resolve_streams
+
+            return resolve_streams(self._config).streams
         return super()._read_only(key)
 
     def _kernels(self) -> dict[tuple[str, str], Any]:
         if self.core is None:
             return {}
-        return {k: spec.implementation for k, spec in self.core.plugin_manager.kernels("CPU").items()}
+        return {
+            k: spec.implementation for k, spec in self.core.plugin_manager.kernels("CPU").items()
+        }
 
     def _supports(self, node: Op, config: dict[str, Any]) -> bool:
         if node.type_name in ("Parameter", "Result", "Constant"):
@@ -72,11 +81,16 @@ class CPUPlugin(DevicePlugin):
         return type(node).evaluate is not Op.evaluate
 
     def _compile(self, model: Model, config: dict[str, Any]) -> CPUCompiledModel:
-        if config.get("INFERENCE_PRECISION_HINT") not in (Type.f32, Type.dynamic):
+        hint = config.get("INFERENCE_PRECISION_HINT")
+        if hint not in (Type.f32, Type.dynamic):
+            name = getattr(hint, "name", hint)
             raise CompilationError(
-                "CPU: INFERENCE_PRECISION_HINT "
-                f"{config['INFERENCE_PRECISION_HINT']} is not supported yet; use f32"
+                f"CPU: INFERENCE_PRECISION_HINT {name} is not supported: the CPU plugin "
+                "computes in f32 (its kernels have no bf16/f16 paths yet); compile with "
+                "INFERENCE_PRECISION_HINT f32"
             )
+        from pyvino_cpu._compiled import CPUCompiledModel
+
         return CPUCompiledModel(model.clone(), config, self._kernels())
 
     def _import(self, payload: bytes, config: dict[str, Any]) -> CPUCompiledModel:
@@ -91,12 +105,17 @@ class CPUPlugin(DevicePlugin):
         except ValueError as exc:
             raise BlobFormatError(f"CPU blob metadata is corrupted: {exc}") from None
         if meta.get("format") != EXPORT_FORMAT:
-            raise BlobFormatError(f"CPU blob format {meta.get('format')!r} is not supported "
-                                  f"(expected {EXPORT_FORMAT})")
+            raise BlobFormatError(
+                f"CPU blob format {meta.get('format')!r} is not supported "
+                f"(expected {EXPORT_FORMAT})"
+            )
         assert self.core is not None
-        model = read_ir_bytes(sections["xml"], sections["bin"], self.core.plugin_manager.registry,
-                              source="<CPU blob>")
+        model = read_ir_bytes(
+            sections["xml"], sections["bin"], self.core.plugin_manager.registry, source="<CPU blob>"
+        )
         saved = self.validate_config(meta.get("config", {}))
+        from pyvino_cpu._compiled import CPUCompiledModel
+
         return CPUCompiledModel(model, {**saved, **config}, self._kernels())
 
 

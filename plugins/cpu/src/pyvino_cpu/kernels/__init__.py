@@ -1,0 +1,39 @@
+"""Fast CPU kernels. A ``Kernel`` is one node (or fused group) compiled for fixed shapes.
+
+``scratch()`` lists the temporary buffers it needs (planned by the memory plan like any other
+tensor, alive only during its step); ``bind(inputs, outputs, scratch, pool)`` returns a
+zero-argument callable that computes ``outputs`` in place from ``inputs``, splitting the work
+into tiles on ``pool`` (arrays are bound once per request, so a step does no allocation and
+little Python). Importing this package imports numba.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from pyvino_cpu._parallel import TaskPool
+
+Run = Callable[[], None]
+
+
+class Kernel:
+    """Base class: ``exec_type`` names the implementation in profiling and the runtime model."""
+
+    exec_type: str = "ref_any"
+
+    def scratch(self) -> list[tuple[tuple[int, ...], np.dtype]]:
+        """Shapes and dtypes of temporary buffers, in the order ``bind`` receives them."""
+        return []
+
+    def bind(
+        self,
+        inputs: list[np.ndarray],
+        outputs: list[np.ndarray],
+        scratch: list[np.ndarray],
+        pool: TaskPool,
+    ) -> Run:
+        raise NotImplementedError

@@ -1,0 +1,181 @@
+"""Convolution through BLAS GEMM: 1x1 directly, KxK via im2col (also strided 1x1).
+
+Weights are pre-packed once as ``[K, C*kh*kw]``; the activation is the right-hand operand
+``[C*kh*kw, Ho*Wo]`` so the GEMM writes NCHW output directly into its preallocated buffer.
+The output pixels are cut into column tiles (two per thread: each GEMM call re-packs the
+weights, so tiles stay big); a tile's im2col, GEMM and fused epilogue run back to back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from pyvino_cpu._parallel import MIN_PARALLEL_WORK
+from pyvino_cpu.kernels import Kernel, Run
+from pyvino_cpu.kernels._epilogue import SimpleEpilogue, bind_block
+from pyvino_cpu.kernels._geometry import Window2D
+from pyvino_cpu.kernels._jit import as_f32, kernel, precompile
+
+if TYPE_CHECKING:
+    from pyvino_cpu._parallel import TaskPool
+
+Block = Callable[[int, int, int, int], None]
+
+
+@kernel()
+def im2col(x, col, kh, kw, sh, sw, dh, dw, ph, pw, wo, p0, p1):  # noqa: ANN001, ANN201
+    """col[(c*kh + i)*kw + j, p] = x[c, oy*sh - ph + i*dh, ox*sw - pw + j*dw] for output pixels
+    p = oy*wo + ox in [p0, p1) (0 outside the image)."""
+    channels, height, width = x.shape
+    for row in range(channels * kh * kw):
+        c = row // (kh * kw)
+        i = (row // kw) % kh
+        j = row % kw
+        off = j * dw - pw
+        lo = min(wo, -(off // sw)) if off < 0 else 0  # columns [lo, hi) read inside the image
+        hi = max(lo, min(wo, (width - 1 - off) // sw + 1))
+        dst = col[row]
+        p = p0
+        while p < p1:
+            oy, ox0 = p // wo, p % wo
+            ox1 = min(wo, ox0 + p1 - p)
+            base = oy * wo
+            iy = oy * sh - ph + i * dh
+            if iy < 0 or iy >= height:
+                dst[base + ox0 : base + ox1] = 0.0
+            else:
+                src = x[c, iy]
+                a, b = max(ox0, lo), min(ox1, hi)
+                dst[base + ox0 : base + max(ox0, min(a, ox1))] = 0.0
+                if b > a:
+                    if sw == 1:
+                        dst[base + a : base + b] = src[a + off : b + off]
+                    else:
+                        d, s = dst[base + a :], src[a * sw + off :]
+                        for q in range(b - a):
+                            d[q] = s[q * sw]
+                dst[base + max(b, ox0) : base + ox1] = 0.0
+            p = base + ox1
+
+
+class ConvGemm(Kernel):
+    """Convolution [N, C, H, W] x [K, C, kh, kw] as GEMMs on column tiles of the output."""
+
+    accepts_epilogue = True
+
+    def __init__(self, geom: Window2D, weights: np.ndarray) -> None:
+        self.g = geom
+        self.epilogue = SimpleEpilogue.none(geom.k)
+        self.w2 = as_f32(weights.reshape(geom.k, -1))
+        self.pointwise = geom.is_pointwise
+        self.exec_type = "gemm_1x1" if self.pointwise else "im2col_gemm"
+        self.tile_cols = geom.ho * geom.wo  # an epilogue sees the output as [N*K, Ho*Wo]
+
+    def scratch(self) -> list[tuple[tuple[int, ...], np.dtype]]:
+        if self.pointwise:
+            return []
+        g = self.g
+        return [((g.c * g.kh * g.kw, g.ho * g.wo), np.dtype(np.float32))]
+
+    def bind(
+        self,
+        inputs: list[np.ndarray],
+        outputs: list[np.ndarray],
+        scratch: list[np.ndarray],
+        pool: TaskPool,
+        epilogue: Block | None = None,
+    ) -> Run:
+        g, w2, k = self.g, self.w2, self.g.k
+        pixels = g.ho * g.wo
+        x = inputs[0].reshape(g.n, g.c, g.h * g.w)
+        out = outputs[0].reshape(g.n, k, pixels)
+        matmul = np.matmul
+        depth = w2.shape[1]
+        if epilogue is None and not self.epilogue.is_identity:
+            res = inputs[1] if self.epilogue.residual else None
+            epilogue = bind_block(self.epilogue, outputs[0], res, g.n * k, pixels)
+        # GEMM calls re-pack the weights: few big tiles, just enough to share the work
+        grain = 256
+        work = 2.0 * k * depth * pixels * g.n
+        if self.pointwise:
+
+            def tile(n: int, p0: int, p1: int) -> None:
+                matmul(w2, x[n, :, p0:p1], out=out[n, :, p0:p1])
+        else:
+            col = scratch[0]
+            x4 = inputs[0].reshape(g.n, g.c, g.h, g.w)
+            args = (g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.ph, g.pw, g.wo)
+            precompile(im2col, x4[0], col, *args, 0, 0)
+
+            def tile(n: int, p0: int, p1: int) -> None:
+                im2col(x4[n], col, *args, p0, p1)
+                matmul(w2, col[:, p0:p1], out=out[n, :, p0:p1])
+
+        def body(lo: int, hi: int) -> None:  # tiles of the flattened (image, pixel) range
+            while lo < hi:
+                n, p0 = divmod(lo, pixels)
+                p1 = min(pixels, p0 + hi - lo)
+                tile(n, p0, p1)
+                if epilogue is not None:
+                    epilogue(n * k, (n + 1) * k, p0, p1)
+                lo += p1 - p0
+
+        if pool.threads > 1 and pixels < 2 * grain * pool.threads and work >= MIN_PARALLEL_WORK:
+            return self._bind_rows(x, out, scratch, pool, epilogue, work)
+        if g.n > 1 and not self.pointwise:  # one col buffer: the images one after another
+            runs = [
+                pool.split(
+                    pixels,
+                    lambda a, b, n=n: body(n * pixels + a, n * pixels + b),
+                    grain,
+                    2,
+                    work / g.n,
+                )
+                for n in range(g.n)
+            ]
+            return _sequence(runs)
+        return pool.split(g.n * pixels, body, grain, 2, work)
+
+    def _bind_rows(
+        self,
+        x: np.ndarray,
+        out: np.ndarray,
+        scratch: list[np.ndarray],
+        pool: TaskPool,
+        epilogue: Block | None,
+        work: float,
+    ) -> Run:
+        """Small images: im2col once, then the GEMM split by output channels."""
+        g, w2, k = self.g, self.w2, self.g.k
+        pixels = g.ho * g.wo
+        if self.pointwise:
+            cols = [x[n] for n in range(g.n)]
+            prepare = [lambda: None] * g.n
+        else:
+            col = scratch[0]
+            x4 = x.reshape(g.n, g.c, g.h, g.w)
+            args = (g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.ph, g.pw, g.wo)
+            cols = [col] * g.n
+            prepare = [lambda n=n: im2col(x4[n], col, *args, 0, pixels) for n in range(g.n)]
+        matmul = np.matmul
+        runs: list[Run] = []
+        for n in range(g.n):
+
+            def rows(k0: int, k1: int, n: int = n) -> None:
+                matmul(w2[k0:k1], cols[n], out=out[n, k0:k1])
+                if epilogue is not None:
+                    epilogue(n * k + k0, n * k + k1, 0, pixels)
+
+            runs += [prepare[n], pool.split(k, rows, 16, 2, work / g.n)]
+        return _sequence(runs)
+
+
+def _sequence(runs: list[Run]) -> Run:
+    def run() -> None:
+        for step in runs:
+            step()
+
+    return run

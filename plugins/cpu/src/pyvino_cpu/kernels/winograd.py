@@ -1,0 +1,203 @@
+"""Winograd F(2x2, 3x3) for 3x3 stride-1 convolutions: 2.25x fewer multiplications.
+
+Each 2x2 output tile comes from a 4x4 input tile: ``V = Bt d B`` per channel and tile, 16
+batched GEMMs ``M[e] = U[e] @ V[e]`` with the pre-transformed weights ``U = G g Gt``
+(``[16, K, C]``, packed once), then ``Y = At M A``. Used where it beats im2col (see
+``prefer_winograd``, measured on AVX2).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from pyvino_cpu._parallel import MIN_PARALLEL_WORK
+from pyvino_cpu.kernels import Kernel, Run
+from pyvino_cpu.kernels._epilogue import SimpleEpilogue, epilogue_args, finish_row
+from pyvino_cpu.kernels._geometry import Window2D
+from pyvino_cpu.kernels._jit import kernel, precompile
+
+if TYPE_CHECKING:
+    from pyvino_cpu._parallel import TaskPool
+
+_G = np.array([[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]], np.float64)
+
+
+def transform_weights(w: np.ndarray) -> np.ndarray:
+    """``[K, C, 3, 3]`` -> ``U[16, K, C]`` with ``U[4a + b] = (G w Gt)[a, b]``."""
+    u = np.einsum("ai,kcij,bj->abkc", _G, w.astype(np.float64), _G)
+    return np.ascontiguousarray(u.reshape(16, w.shape[0], w.shape[1]), dtype=np.float32)
+
+
+@kernel()
+def input_transform(x, v, ph, pw, tw, ty_lo, ty_hi, c_lo, c_hi):  # noqa: ANN001, ANN201
+    """v[4a + b, c, t] = (Bt d B)[a, b] for the 4x4 tile d of channel c at tile t (zero padded).
+
+    Vectorized along a row of tiles: the four input rows of a tile row are combined first
+    (Bt d), split into even and odd columns, then each gives four planes (. B).
+    """
+    channels, height, width = x.shape
+    span = 2 * tw + 2
+    lo, hi = min(pw, span), min(span, pw + width)  # row columns inside the image
+    rows = np.zeros((4, span), np.float32)
+    t = np.empty((4, span), np.float32)
+    even = np.empty(tw + 1, np.float32)
+    odd = np.empty(tw + 1, np.float32)
+    for c in range(c_lo, c_hi):
+        for ty in range(ty_lo, ty_hi):
+            for a in range(4):
+                iy = 2 * ty - ph + a
+                if 0 <= iy < height and hi > lo:
+                    rows[a, lo:hi] = x[c, iy, lo - pw : hi - pw]
+                else:
+                    rows[a, :] = 0.0
+            r0, r1, r2, r3 = rows[0], rows[1], rows[2], rows[3]
+            t0, t1, t2, t3 = t[0], t[1], t[2], t[3]
+            for k in range(span):
+                t0[k] = r0[k] - r2[k]
+                t1[k] = r1[k] + r2[k]
+                t2[k] = r2[k] - r1[k]
+                t3[k] = r1[k] - r3[k]
+            base = ty * tw
+            for a in range(4):
+                ta = t[a]
+                for q in range(tw + 1):
+                    even[q] = ta[2 * q]
+                    odd[q] = ta[2 * q + 1]
+                d0 = v[4 * a, c, base : base + tw]
+                d1 = v[4 * a + 1, c, base : base + tw]
+                d2 = v[4 * a + 2, c, base : base + tw]
+                d3 = v[4 * a + 3, c, base : base + tw]
+                for q in range(tw):
+                    d0[q] = even[q] - even[q + 1]
+                    d1[q] = odd[q] + even[q + 1]
+                    d2[q] = even[q + 1] - odd[q]
+                    d3[q] = odd[q] - odd[q + 1]
+
+
+@kernel()
+def output_transform(
+    m,
+    out,
+    tw,
+    bias,
+    res,
+    has_res,
+    lo,
+    hi,  # noqa: ANN001, ANN201
+    ty_lo,
+    ty_hi,
+    k_lo,
+    k_hi,
+):
+    """out[k, 2ty + i, 2tx + j] = act((At M A)[i, j] + ...) for M = m[:, k, t] as 4x4."""
+    channels, height, width = out.shape
+    s = np.empty((2, 4, tw), np.float32)
+    y = np.empty((2, tw), np.float32)
+    for k in range(k_lo, k_hi):
+        for ty in range(ty_lo, ty_hi):
+            base = ty * tw
+            for b in range(4):  # At M, vectorized over the tiles of the row
+                m0 = m[b, k, base : base + tw]
+                m1 = m[4 + b, k, base : base + tw]
+                m2 = m[8 + b, k, base : base + tw]
+                m3 = m[12 + b, k, base : base + tw]
+                s0, s1 = s[0, b], s[1, b]
+                for q in range(tw):
+                    s0[q] = m0[q] + m1[q] + m2[q]
+                    s1[q] = m1[q] - m2[q] - m3[q]
+            for i in range(2):
+                oy = 2 * ty + i
+                if oy >= height:
+                    continue
+                a0, a1, a2, a3 = s[i, 0], s[i, 1], s[i, 2], s[i, 3]
+                y0, y1 = y[0], y[1]
+                for q in range(tw):
+                    y0[q] = a0[q] + a1[q] + a2[q]
+                    y1[q] = a1[q] - a2[q] - a3[q]
+                row = out[k, oy]
+                for q in range(width // 2):
+                    row[2 * q] = y0[q]
+                    row[2 * q + 1] = y1[q]
+                if width % 2:
+                    row[width - 1] = y0[width // 2]
+                finish_row(row, bias[k], res[k % res.shape[0], oy % res.shape[1]], has_res, lo, hi)
+
+
+def prefer_winograd(g: Window2D) -> bool:
+    """3x3, stride 1, no dilation, and enough channels that the GEMMs dominate the transforms."""
+    if (g.kh, g.kw, g.sh, g.sw, g.dh, g.dw) != (3, 3, 1, 1, 1, 1):
+        return False
+    tiles = ((g.ho + 1) // 2) * ((g.wo + 1) // 2)
+    return g.c >= 32 and g.k >= 32 and tiles >= 16
+
+
+class Winograd(Kernel):
+    """3x3 stride-1 convolution as Winograd F(2x2, 3x3)."""
+
+    exec_type = "winograd"
+    accepts_epilogue = True
+
+    def __init__(self, geom: Window2D, weights: np.ndarray) -> None:
+        self.g = geom
+        self.epilogue = SimpleEpilogue.none(geom.k)
+        self.u = transform_weights(weights)
+        self.th, self.tw = (geom.ho + 1) // 2, (geom.wo + 1) // 2
+
+    def scratch(self) -> list[tuple[tuple[int, ...], np.dtype]]:
+        t, f32 = self.th * self.tw, np.dtype(np.float32)
+        return [((16, self.g.c, t), f32), ((16, self.g.k, t), f32)]
+
+    def bind(
+        self,
+        inputs: list[np.ndarray],
+        outputs: list[np.ndarray],
+        scratch: list[np.ndarray],
+        pool: TaskPool,
+    ) -> Run:
+        g, u, th, tw = self.g, self.u, self.th, self.tw
+        x = inputs[0].reshape(g.n, g.c, g.h, g.w)
+        out = outputs[0].reshape(g.n, g.k, g.ho, g.wo)
+        v, m = scratch
+        res = inputs[1].reshape(out.shape) if self.epilogue.residual else None
+        tails = [
+            epilogue_args(self.epilogue, res[i] if res is not None else None) for i in range(g.n)
+        ]
+        precompile(input_transform, x[0], v, g.ph, g.pw, tw, 0, 0, 0, 0)
+        precompile(output_transform, m, out[0], tw, *tails[0], 0, 0, 0, 0)
+        matmul = np.matmul
+        c, k = g.c, g.k
+
+        def rows(n: int, ty0: int, ty1: int) -> None:  # tile rows: transform, GEMM, transform
+            input_transform(x[n], v, g.ph, g.pw, tw, ty0, ty1, 0, c)
+            t0, t1 = ty0 * tw, ty1 * tw
+            matmul(u, v[:, :, t0:t1], out=m[:, :, t0:t1])
+            output_transform(m, out[n], tw, *tails[n], ty0, ty1, 0, k)
+
+        work = 32.0 * k * c * th * tw  # per image
+        runs: list[Run] = []
+        for n in range(g.n):
+            if pool.threads > 1 and th < 4 * pool.threads and work >= MIN_PARALLEL_WORK:
+                # few tile rows: transform channel ranges, then GEMM and output by channels
+                def inputs_(c0: int, c1: int, n: int = n) -> None:
+                    input_transform(x[n], v, g.ph, g.pw, tw, 0, th, c0, c1)
+
+                def outputs_(k0: int, k1: int, n: int = n) -> None:
+                    matmul(u[:, k0:k1], v, out=m[:, k0:k1])
+                    output_transform(m, out[n], tw, *tails[n], 0, th, k0, k1)
+
+                runs += [
+                    pool.split(c, inputs_, 8, 2, work / 8),
+                    pool.split(k, outputs_, 16, 2, work),
+                ]
+            else:
+                runs.append(pool.split(th, lambda a, b, n=n: rows(n, a, b), 2, 2, work))
+        if len(runs) == 1:
+            return runs[0]
+
+        def run_all() -> None:  # one V/M scratch: the images one after another
+            for run in runs:
+                run()
+
+        return run_all
