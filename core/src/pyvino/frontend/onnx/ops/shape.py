@@ -37,6 +37,8 @@ def flatten(ctx: NodeContext) -> list[Output]:
     if not 0 <= axis <= rank:
         raise ctx.fail(f"attribute 'axis'={ctx.attr('axis', 1)} is out of range for rank {rank}")
     dims = static_dims(x)
+    if axis == 1 and dims[0] != 0 and rank > 1:  # keep the batch: Model.reshape can change it
+        return [reshape(ctx, x, [0, -1], special_zero=True)]
     if all(d is not None for d in dims[:axis]):
         outer = int(np.prod(dims[:axis], dtype=np.int64))
         return [reshape(ctx, x, [outer, -1])]
