@@ -209,7 +209,6 @@ EXCLUDED: dict[str, str] = {
 # Runnable cases that fail today, each with its cause. They run as strict xfails: a case that
 # starts passing (say, once a converter lands) fails the suite until it is removed from here.
 # They count as failures in the pass rate of docs/conformance.md.
-PLUGIN = "CPU plugin: string tensors in the memory plan"
 SEMANTICS = "ONNX semantics OpenVINO's op does not share"
 NOISE = "expected data holds float noise beyond atol 1e-7 where the exact value is 0"
 NOT_CONVERTED = "not converted yet"
@@ -231,7 +230,6 @@ KNOWN_FAILURES: dict[str, str] = {
         "(starting from 0)",
         "test_roialign_mode_max",
     ),
-    **_group(PLUGIN, "test_equal_string test_equal_string_broadcast"),
     **_group(
         f"{SEMANTICS}: align_corners with fractional scales uses the unrounded length",
         """

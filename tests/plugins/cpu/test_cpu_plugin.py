@@ -77,13 +77,3 @@ def test_dynamic_input_shapes_run(core):
         data = np.linspace(-1, 1, n * 4, dtype=np.float32).reshape(n, 4)
         np.testing.assert_array_equal(compiled(data)[0], np.maximum(data, 0))
     np.testing.assert_allclose(evaluate_model(model, [data])[0], np.maximum(data, 0))
-
-
-def test_low_precision_hints_are_refused_clearly(core):
-    x = pyvino.opset8.parameter([1, 4], "f32", name="x")
-    model = Model([pyvino.opset8.relu(x)], [x])
-    for hint in ("bf16", "f16"):
-        with pytest.raises(pyvino.CompilationError, match=f"INFERENCE_PRECISION_HINT {hint}.*f32"):
-            core.compile_model(model, "CPU", {"INFERENCE_PRECISION_HINT": hint})
-    compiled = core.compile_model(model, "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
-    np.testing.assert_array_equal(compiled(np.ones((1, 4), np.float32))[0], 1)

@@ -25,6 +25,15 @@ class Buffer:
     last: int
 
 
+def fits_arena(dtype: np.dtype) -> bool:
+    """Whether values of ``dtype`` can live in the uint8 arena as a typed view.
+
+    Object arrays (string tensors) hold references, and a zero-size flexible dtype has no
+    fixed width: such values keep their own per-request storage instead.
+    """
+    return not dtype.hasobject and dtype.itemsize > 0
+
+
 def _round(n: int) -> int:
     return (n + ALIGN - 1) // ALIGN * ALIGN
 

@@ -2,9 +2,10 @@
 
 Every tensor of the model becomes a *slot*: a constant, a planned buffer (an offset in the
 request's arena; parameters are copied in), a view of another slot (reshape, or a transpose
-only MatMuls read), a dynamic value (dynamic shapes, or reference results only reference
-steps read), or scratch memory of one step. Steps run in order; reference steps write their
-results into planned buffers, so fast kernels can be bound to fixed arrays once per request.
+only MatMuls read), a dynamic value (dynamic shapes, string tensors, which cannot be typed
+views of a byte arena, or reference results only reference steps read), or scratch memory of
+one step. Steps run in order; reference steps write their results into planned buffers, so
+fast kernels can be bound to fixed arrays once per request.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from pyvino import Model, Op, Output
+from pyvino import CompilationError, Model, Op, Output
 from pyvino._device import node_key
 
 from pyvino_cpu._fusion import Fuser, Group
+from pyvino_cpu._memory import fits_arena
 from pyvino_cpu._select import group_kernel, single_kernel
 from pyvino_cpu._slots import BUFFER, CONST, DYNAMIC, SCRATCH, VIEW, Slot, memory_layout
 from pyvino_cpu.kernels import Kernel
@@ -72,6 +74,12 @@ class Choice:
 
 def _key(out: Output) -> tuple[int, int]:
     return (id(out.node), out.index)
+
+
+def _holds_objects(node: Op) -> bool:
+    """Whether ``node`` reads or writes values that cannot live in the arena (strings)."""
+    ports = [*node.inputs, *node.outputs()]
+    return any(not fits_arena(np.dtype(p.element_type.dtype)) for p in ports)
 
 
 def _transposes_as_views(chosen: list[Choice], users: dict[int, list[Op]]) -> list[Choice]:
@@ -129,10 +137,28 @@ class Planner:
     def _fold(self, node: Op) -> Any:
         """The outputs of ``node`` if they are known at compile time, else None."""
         if node.inputs and all(_key(i) in self.const for i in node.inputs):
-            return self.reference(node)(*[self.const[_key(i)] for i in node.inputs])
+            return self._evaluate_constant(node)
         if node.type_name == "ShapeOf" and node.inputs[0].partial_shape.is_static:
             return [node.output_value(0)]
         return None
+
+    def _evaluate_constant(self, node: Op) -> Any:
+        """Runs the kernel of ``node`` on constant inputs; its failure fails compilation."""
+        try:
+            outs = self.reference(node)(*[self.const[_key(i)] for i in node.inputs])
+        except CompilationError:
+            raise
+        except Exception as exc:
+            raise CompilationError(
+                f"{node.describe()} failed on CPU while folding constants at compile time: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+        if len(outs) != node.get_output_size():
+            raise CompilationError(
+                f"{node.describe()} returned {len(outs)} outputs while folding constants, "
+                f"expected {node.get_output_size()}"
+            )
+        return outs
 
     def build(self) -> Plan:
         live = self.fold()
@@ -141,7 +167,9 @@ class Planner:
             for src in node.inputs:
                 users.setdefault(id(src.node), []).append(node)
         results = {id(r.inputs[0].node) for r in self.model.get_results()}
-        forced = {id(n) for n in live if node_key(n) in self.ext}
+        # Extension kernels run alone, as the extension says; nodes on string tensors run
+        # their reference evaluate on values kept outside the arena.
+        forced = {id(n) for n in live if node_key(n) in self.ext or _holds_objects(n)}
         fuser = Fuser(live, users, results, self.const_of, forced)
         params = [self._slot_for(p.output(0)) for p in self.model.get_parameters()]
         chosen = [c for g in fuser.groups() for c in self._choose(g, users, forced)]
@@ -194,8 +222,8 @@ class Planner:
             else:
                 ps = out.partial_shape
                 shape = tuple(ps.to_shape()) if ps.is_static else None
-                kind = BUFFER if ps.is_static else DYNAMIC
                 dtype = np.dtype(out.element_type.dtype)
+                kind = BUFFER if ps.is_static and fits_arena(dtype) else DYNAMIC
                 self.slot_of[key] = self._new_slot(Slot(kind, shape, dtype))
         return self.slot_of[key]
 

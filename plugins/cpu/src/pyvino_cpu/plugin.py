@@ -10,10 +10,11 @@ import os
 import platform
 from typing import TYPE_CHECKING, Any
 
-from pyvino import CompilationError, DevicePlugin, Model, Op, Type
+from pyvino import DevicePlugin, Model, Op, Type
 from pyvino._blob import pack_sections, unpack_sections
 from pyvino._device import node_key
 from pyvino._errors import BlobFormatError
+from pyvino._properties import PropertySpec, _non_negative_int
 
 if TYPE_CHECKING:
     from pyvino_cpu._compiled import CPUCompiledModel
@@ -32,6 +33,22 @@ def _cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
+def _inference_precision(value: Any) -> Type:
+    """The precision the CPU computes in for a requested INFERENCE_PRECISION_HINT.
+
+    As in OpenVINO's CPU plugin, bf16 and f16 are accepted and the plugin keeps f32 where it
+    has no such compute path, so the property reads back the precision actually used. Every
+    pyvino CPU kernel (numpy BLAS, numba) computes in f32, whatever the host's bf16/fp16
+    instructions, so here that is f32 always. Other types (i8, ...) are refused.
+    """
+    requested = Type.get(value)
+    if requested in (Type.bf16, Type.f16):
+        return Type.f32
+    if requested not in (Type.f32, Type.dynamic):
+        raise ValueError(f"INFERENCE_PRECISION_HINT {requested.name} is not a compute precision")
+    return requested
+
+
 class CPUPlugin(DevicePlugin):
     """The host CPU; LATENCY: one stream on all cores, THROUGHPUT: parallel streams."""
 
@@ -46,6 +63,19 @@ class CPUPlugin(DevicePlugin):
         "EXECUTION_MODE_HINT": "PERFORMANCE",
         "PERF_COUNT": False,
         "ENABLE_CPU_PINNING": False,
+        # shape specialisations kept per compiled model of a dynamic model (0: none, every
+        # request runs the dynamic graph on reference kernels); = _specialise.DEFAULT_CAPACITY
+        "CPU_RUNTIME_CACHE_CAPACITY": 16,
+    }
+    extra_properties = {
+        "INFERENCE_PRECISION_HINT": PropertySpec(
+            "INFERENCE_PRECISION_HINT",
+            _inference_precision,
+            "f32, bf16, f16 or dynamic (bf16 and f16 run as f32: the CPU kernels compute in f32)",
+        ),
+        "CPU_RUNTIME_CACHE_CAPACITY": PropertySpec(
+            "CPU_RUNTIME_CACHE_CAPACITY", _non_negative_int, "an integer >= 0"
+        ),
     }
 
     def _read_only(self, key: str) -> Any:
@@ -81,14 +111,6 @@ class CPUPlugin(DevicePlugin):
         return type(node).evaluate is not Op.evaluate
 
     def _compile(self, model: Model, config: dict[str, Any]) -> CPUCompiledModel:
-        hint = config.get("INFERENCE_PRECISION_HINT")
-        if hint not in (Type.f32, Type.dynamic):
-            name = getattr(hint, "name", hint)
-            raise CompilationError(
-                f"CPU: INFERENCE_PRECISION_HINT {name} is not supported: the CPU plugin "
-                "computes in f32 (its kernels have no bf16/f16 paths yet); compile with "
-                "INFERENCE_PRECISION_HINT f32"
-            )
         from pyvino_cpu._compiled import CPUCompiledModel
 
         return CPUCompiledModel(model.clone(), config, self._kernels())
