@@ -11,10 +11,16 @@ import threading
 import weakref
 from typing import Any
 
-from pyvino import CompiledBackend, Model
+from pyvino import CompiledBackend, Model, SyncRequest
 
 from pyvino_cpu._plan import Planner
 from pyvino_cpu._request import CPURequest
+from pyvino_cpu._specialise import (
+    DEFAULT_CAPACITY,
+    SpecialisationCache,
+    SpecialisingRequest,
+    needs_specialising,
+)
 from pyvino_cpu._streams import BLASLimit, resolve_streams
 
 
@@ -30,9 +36,16 @@ class CPUCompiledModel(CompiledBackend):
         self.streams = resolve_streams(config)
         self.profiling = bool(config.get("PERF_COUNT"))
         self.plan = Planner(model, kernels).build()
+        # dynamic inputs: each request's shapes select a static plan (see _specialise)
+        capacity = int(config.get("CPU_RUNTIME_CACHE_CAPACITY", DEFAULT_CAPACITY))
+        self.specialisations = (
+            SpecialisationCache(model, kernels, capacity)
+            if capacity > 0 and needs_specialising(model)
+            else None
+        )
         self._lock = threading.Lock()
-        self._spare: CPURequest | None = CPURequest(self)  # binds, so kernels compile now
-        self._last: CPURequest | None = None
+        self._spare: SyncRequest | None = self._new_request()  # binds: kernels compile now
+        self._last: SyncRequest | None = None
 
     @property
     def num_streams(self) -> int:
@@ -41,10 +54,15 @@ class CPUCompiledModel(CompiledBackend):
     def optimal_number_of_infer_requests(self) -> int:
         return self.streams.streams
 
-    def create_sync_request(self) -> CPURequest:
+    def _new_request(self) -> SyncRequest:
+        if self.specialisations is not None:
+            return SpecialisingRequest(self, self.specialisations)
+        return CPURequest(self)
+
+    def create_sync_request(self) -> SyncRequest:
         with self._lock:
             request, self._spare = self._spare, None
-        request = request or CPURequest(self)
+        request = request or self._new_request()
         self._last = request
         return request
 
@@ -57,6 +75,8 @@ class CPUCompiledModel(CompiledBackend):
         from pyvino_cpu._runtime_model import runtime_model
 
         last = self._last
+        if isinstance(last, SpecialisingRequest):  # the shapes its last inference ran
+            return last.runtime_model() or runtime_model(self.model, self.plan, [])
         return runtime_model(self.model, self.plan, last.step_times if last else [])
 
     def property(self, key: str) -> Any:

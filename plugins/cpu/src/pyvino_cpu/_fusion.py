@@ -51,6 +51,8 @@ def anchor_capable(node: Op) -> bool:
     """Nodes whose kernel writes a fresh output an epilogue may then update in place."""
     if node.type_name not in ANCHORS or not _static_f32(node):
         return False
+    if any(i.partial_shape.is_dynamic for i in node.inputs):  # static output, dynamic input
+        return False
     return node.type_name != "MaxPool" or node.get_output_size() == 1
 
 

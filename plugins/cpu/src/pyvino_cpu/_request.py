@@ -47,8 +47,11 @@ def _reference_run(step: Step, values: list[Any], planned: list[bool]) -> Callab
 class CPURequest(SyncRequest):
     """Runs the plan; with PERF_COUNT, times each step."""
 
-    def __init__(self, compiled: CPUCompiledModel) -> None:
-        plan: Plan = compiled.plan
+    def __init__(
+        self, compiled: CPUCompiledModel, plan: Plan | None = None, pool: TaskPool | None = None
+    ) -> None:
+        """Binds ``plan`` (default: the compiled model's); ``pool`` shares a stream's threads."""
+        plan = compiled.plan if plan is None else plan
         self._c = compiled
         self._plan = plan
         self._arena = np.empty(max(plan.arena_bytes, 1), np.uint8)
@@ -64,7 +67,7 @@ class CPURequest(SyncRequest):
                 values[s] = base.transpose(slot.perm) if slot.perm else base.reshape(slot.shape)
         self._values = values
         self._inputs = [(s, plan.slots[s].kind == BUFFER) for s in plan.params]
-        self._pool = TaskPool(compiled.streams.threads)
+        self._pool = pool or TaskPool(compiled.streams.threads)
         self._runs = [self._bind(step) for step in plan.steps]
         self._times: list[float] = []
 
