@@ -9,7 +9,8 @@ For every model, in the same run and on the same inputs:
 * compile: cold (fresh process, empty numba cache: ``NUMBA_CACHE_DIR`` in a temp dir) and warm
   (fresh process, that cache filled) ``compile_model`` time, first-inference time and peak RSS,
   against onnxruntime's session creation in a fresh process;
-* how much faster than ``onnx.reference.ReferenceEvaluator`` pyvino is.
+* how much faster than ``onnx.reference.ReferenceEvaluator`` pyvino is, and onnxruntime too
+  (is a given multiple of the ReferenceEvaluator reachable on this machine at all?).
 
     env -u OPENBLAS_CORETYPE python benchmarks/cpu_vs_onnxruntime.py
     env -u OPENBLAS_CORETYPE python benchmarks/cpu_vs_onnxruntime.py -m resnet50 --json r.json
@@ -122,6 +123,16 @@ def run_child(kind: str, path: Path, cache: str | None = None) -> dict[str, floa
 
 
 # ---------------------------------------------------------------------------- measurements
+def settle() -> None:
+    """Let the other runtime's threads go idle before timing this one.
+
+    onnxruntime's pool threads (one pinned to each core but the first) spin-wait for a while
+    after each run, and pyvino's helpers poll for about 100 us: timing one right after the
+    other would charge it for the first one's spinning.
+    """
+    time.sleep(0.05)
+
+
 def latency(pv: Any, ort_run: Any, rounds: int, runs: int) -> tuple[float, float]:
     """Median ms of (pyvino, onnxruntime), interleaved round by round."""
     times: tuple[list[float], list[float]] = ([], [])
@@ -130,6 +141,7 @@ def latency(pv: Any, ort_run: Any, rounds: int, runs: int) -> tuple[float, float
         fn()
     for _ in range(rounds):
         for fn, out in zip((pv, ort_run), times):
+            settle()
             for _ in range(runs):
                 start = time.perf_counter()
                 fn()
@@ -180,7 +192,9 @@ def throughput(
     ort_throughput(session, feeds, 2)
     spent = [0.0, 0.0]
     for _ in range(rounds):
+        settle()
         spent[0] += pyvino_throughput(queue, data, per_round)
+        settle()
         spent[1] += ort_throughput(session, feeds, per_round)
     return per_round * rounds / spent[0], per_round * rounds / spent[1]
 
@@ -235,13 +249,14 @@ def measure(name: str, folder: Path, args: argparse.Namespace) -> dict[str, Any]
     if not args.skip_reference:
         result["reference_ms"] = reference_ms(path, data, names)
         result["reference_speedup"] = result["reference_ms"] / pv_ms
+        result["ort_reference_speedup"] = result["reference_ms"] / ort_ms
     return result
 
 
 def report(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| model | latency ms (ort) | ratio | fps (ort) | ratio | compile cold / warm s "
-        "(ort) | first inf. ms | peak RSS MB (ort) | vs ReferenceEvaluator |",
+        "(ort) | first inf. ms | peak RSS MB (ort) | vs ReferenceEvaluator (ort) |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
@@ -257,7 +272,7 @@ def report(rows: list[dict[str, Any]]) -> str:
             first = f"{r['warm']['first_inference_s'] * 1e3:.0f}"
             rss = f"{r['warm']['peak_rss_mb']:.0f} ({r['ort']['peak_rss_mb']:.0f})"
         if "reference_speedup" in r:
-            ref = f"{r['reference_speedup']:.0f}x"
+            ref = f"{r['reference_speedup']:.0f}x ({r['ort_reference_speedup']:.0f}x)"
         lines.append(
             f"| {r['model']} | {r['latency_ms']:.1f} ({r['ort_latency_ms']:.1f}) | "
             f"{r['latency_ratio']:.2f} | {r['fps']:.1f} ({r['ort_fps']:.1f}) | "

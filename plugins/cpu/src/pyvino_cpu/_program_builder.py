@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from pyvino import Op, Output, Type
 
+from pyvino_cpu._quantized import emit_fake_quantize, scalar_limits
 from pyvino_cpu.kernels import eltwise as E
 from pyvino_cpu.kernels.eltwise_program import BINARY, PARAMETRIC, UNARY, Eltwise, Program
 
@@ -25,6 +26,8 @@ def _static_f32(out: Output) -> bool:
 def fusable(node: Op, const_of: ConstOf) -> bool:
     """True if ``node`` is an f32 elementwise op the block program can run."""
     t = node.type_name
+    if t == "FakeQuantize":
+        return scalar_limits(node, const_of) is not None
     if t not in UNARY and t not in BINARY and t not in PARAMETRIC:
         return False
     if node.get_output_size() != 1 or not _static_f32(node.output(0)):
@@ -121,6 +124,11 @@ class ProgramBuilder:
             if len(shape) == 1 and len(xs) >= 2 and shape[0] == xs[1]:  # per channel
                 shape = (1, shape[0]) + (1,) * (len(xs) - 2)
             v = self._emit(E.PRELU, self.operand(x), self.operand(slope, shape))
+        elif t == "FakeQuantize":
+            found = emit_fake_quantize(self, node)
+            if found is None:
+                return False
+            v = found
         else:
             return False
         self.value_of[(id(node), 0)] = v

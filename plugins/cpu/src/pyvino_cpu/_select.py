@@ -16,13 +16,18 @@ from pyvino import Op, Output, Type
 from pyvino_cpu._epilogue_match import match_simple
 from pyvino_cpu._fusion import Group, anchor_capable
 from pyvino_cpu._program_builder import build_eltwise, fusable
+from pyvino_cpu._quantized import fake_quantize_kernel, split_fake_quantize
 from pyvino_cpu.kernels import Kernel, Run
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels.conv import ConvGemm
 from pyvino_cpu.kernels.depthwise import GroupedConv
 from pyvino_cpu.kernels.eltwise_program import Eltwise
+from pyvino_cpu.kernels.fakequant import WithFakeQuantize
+from pyvino_cpu.kernels.interpolate import interpolate_kernel
+from pyvino_cpu.kernels.lstm import lstm_sequence_kernel
 from pyvino_cpu.kernels.matmul import MatMul
 from pyvino_cpu.kernels.movement import REDUCTIONS, Concat, Reduce, Transpose
+from pyvino_cpu.kernels.nms import nms_kernel
 from pyvino_cpu.kernels.pool import Pool
 from pyvino_cpu.kernels.softmax_norm import Normalize, Softmax
 from pyvino_cpu.kernels.winograd import Winograd, prefer_winograd
@@ -31,6 +36,13 @@ if TYPE_CHECKING:
     from pyvino_cpu._parallel import TaskPool
 
 ConstOf = Callable[[Output], "np.ndarray | None"]
+# Kernels that read what they need from the node itself (None: the reference fallback).
+NODE_KERNELS: dict[str, Callable[[Op, ConstOf], tuple[Kernel, list[Output]] | None]] = {
+    "LSTMSequence": lstm_sequence_kernel,
+    "Interpolate": interpolate_kernel,
+    "NonMaxSuppression": nms_kernel,
+    "FakeQuantize": fake_quantize_kernel,
+}
 
 
 @dataclass
@@ -142,6 +154,8 @@ def single_kernel(
 ) -> tuple[Kernel | None, list[Output]] | None:
     """Kernels for nodes outside fused groups; None means the reference fallback."""
     t = node.type_name
+    if t in NODE_KERNELS:
+        return NODE_KERNELS[t](node, const_of)
     if (
         node.get_output_size() == 1
         and node.output(0).partial_shape.is_static
@@ -220,10 +234,13 @@ def group_kernel(group: Group, const_of: ConstOf) -> tuple[Kernel, list[Output]]
         return kernel, [s for s in kernel.p.sources if not isinstance(s, np.ndarray)]
     core = anchor_kernel(group.anchor, const_of)
     if core is not None and getattr(core[0], "accepts_epilogue", False):
-        simple = match_simple(group.anchor, group.epilogue, const_of)
+        quantized = split_fake_quantize(group, const_of)  # [..., FakeQuantize]: FQ after it
+        nodes, fq = quantized or (group.epilogue, None)
+        simple = match_simple(group.anchor, nodes, const_of)
         if simple is not None:  # applied by the kernel while it stores its output
             core[0].epilogue = simple[0]
-            return core[0], core[1] + simple[1]
+            kernel = WithFakeQuantize(core[0], fq) if fq is not None else core[0]
+            return kernel, core[1] + simple[1]
     epilogue = build_eltwise(group.epilogue, group.anchor, shape, const_of)
     if core is None or epilogue is None:
         return None

@@ -56,7 +56,10 @@ BLOCK = 512
     SELU,
     HARDSIGMOID,
     COPY,
-) = range(37)
+    RINT,  # RINT, FQ_BELOW, FQ_ABOVE: FakeQuantize with scalar ranges (_quantized.py)
+    FQ_BELOW,
+    FQ_ABOVE,
+) = range(40)
 
 
 @kernel()
@@ -172,6 +175,15 @@ def _apply(op, d, a, b, p0, p1, n):  # noqa: ANN001, ANN201, C901, PLR0912
     elif op == COPY:
         for k in range(n):
             d[k] = a[k]
+    elif op == RINT:  # half to even
+        for k in range(n):
+            d[k] = np.rint(a[k])
+    elif op == FQ_BELOW:
+        for k in range(n):
+            d[k] = p1 if a[k] <= p0 else b[k]
+    elif op == FQ_ABOVE:
+        for k in range(n):
+            d[k] = p1 if a[k] > p0 else b[k]
 
 
 @kernel()

@@ -1,0 +1,241 @@
+"""Interpolate-1/4/11 (nearest, linear_onnx, cubic) as a separable numba kernel.
+
+Compile time turns each resized axis into a tap table: for every output position the input
+indices and weights (1 tap for nearest, 2 for linear_onnx, 4 for cubic), computed in float32
+exactly as the reference (``pyvino_opsets._resample``) so nearest rounding agrees at exact
+halves. At most two axes may change; the data is viewed as ``[outer, H, middle, W, inner]``
+and each output row first blends its input rows (contiguous, vectorised), then gathers and
+blends columns. Work is split over ``outer * H_out`` rows.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from pyvino import Op, Output, Type
+
+from pyvino_cpu.kernels import Kernel, Run
+from pyvino_cpu.kernels._jit import kernel, precompile
+
+if TYPE_CHECKING:
+    from pyvino_cpu._parallel import TaskPool
+
+F32 = np.float32
+Taps = tuple[np.ndarray, np.ndarray]  # indices int64 [taps, out_len], weights f32 [taps, out_len]
+
+
+@kernel()
+def resample_rows(x, out, idx_h, w_h, idx_w, w_w, width, inner, lo, hi):  # noqa: ANN001, ANN201
+    """x [A, H, M*W*C] -> out [A, Ho, M*Wo*C] for output rows [lo, hi) of A * Ho.
+
+    A row is first blended from its input rows over the whole contiguous M*W*C span, then
+    each (m, ox, c) blends that row's taps along W. H tables are [taps, Ho]; W tables are
+    [Wo, taps], so one output's taps are adjacent.
+    """
+    ho, span = out.shape[1], x.shape[2]
+    middle = span // (width * inner)
+    wo, taps = idx_w.shape
+    row = np.empty(span, np.float32)
+    for task in range(lo, hi):
+        a, oy = task // ho, task % ho
+        first, w0 = x[a, idx_h[0, oy]], w_h[0, oy]
+        for q in range(span):
+            row[q] = w0 * first[q]
+        for k in range(1, idx_h.shape[0]):
+            src, wk = x[a, idx_h[k, oy]], w_h[k, oy]
+            for q in range(span):
+                row[q] += wk * src[q]
+        dst = out[a, oy]
+        for m in range(middle):
+            for ox in range(wo):
+                base = (m * wo + ox) * inner
+                for c in range(inner):
+                    v = np.float32(0.0)
+                    for k in range(taps):
+                        v += w_w[ox, k] * row[(m * width + idx_w[ox, k]) * inner + c]
+                    dst[base + c] = v
+
+
+# ------------------------------------------------------------------------------ tap tables
+def source_coords(transform: str, out_len: int, in_len: int, scale: float) -> np.ndarray:
+    """Input coordinate of each output position (``coordinate_transformation_mode``), f32."""
+    x = np.arange(out_len, dtype=F32)
+    s = F32(scale)
+    if s == F32(1.0) or out_len == in_len:
+        return x
+    if transform == "align_corners":
+        return x * F32(in_len - 1) / F32(out_len - 1) if out_len > 1 else np.zeros(1, F32)
+    if transform == "asymmetric":
+        return x / s
+    if transform == "tf_half_pixel_for_nn":
+        return (x + F32(0.5)) / s
+    if transform == "pytorch_half_pixel" and out_len <= 1:
+        return np.zeros(out_len, F32)
+    return (x + F32(0.5)) / s - F32(0.5)  # half_pixel, pytorch_half_pixel
+
+
+def _round_half_away(x: np.ndarray) -> np.ndarray:
+    return np.where(x >= 0, np.floor(x + F32(0.5)), np.ceil(x - F32(0.5)))
+
+
+def nearest_taps(coords: np.ndarray, mode: str, downsample: bool, in_len: int) -> Taps:
+    """One tap per output: the input index ``nearest_mode`` picks, clipped to the axis."""
+    if mode == "round_prefer_ceil":
+        idx = _round_half_away(coords)
+    elif mode == "floor":
+        idx = np.floor(coords)
+    elif mode == "ceil":
+        idx = np.ceil(coords)
+    elif mode == "simple":
+        idx = np.ceil(coords) if downsample else np.trunc(coords)
+    else:  # round_prefer_floor
+        half = coords == np.trunc(coords) + F32(0.5)
+        idx = np.where(half, np.floor(coords), _round_half_away(coords))
+    idx = np.clip(idx.astype(np.int64), 0, in_len - 1)[None]
+    return idx, np.ones(idx.shape, F32)
+
+
+def linear_onnx_taps(coords: np.ndarray, in_len: int) -> Taps:
+    """Two taps: the clamped coordinate's neighbours, weighted by distance (0.5 each at an edge)."""
+    c = np.clip(coords, F32(0), F32(in_len - 1))
+    i1 = np.minimum(c.astype(np.int64), in_len - 1)
+    i2 = np.minimum(i1 + 1, in_len - 1)
+    d1, d2 = np.abs(c - i1.astype(F32)), np.abs(c - i2.astype(F32))
+    same = i1 == i2
+    d1, d2 = np.where(same, F32(0.5), d1), np.where(same, F32(0.5), d2)
+    return np.stack([i1, i2]), np.stack([d2, d1]).astype(F32)
+
+
+def cubic_taps(coords: np.ndarray, in_len: int, a: float) -> Taps:
+    """Four taps of Keys' cubic convolution around ``floor(c)`` (indices clamped)."""
+    base = np.floor(coords)
+    s = np.abs(coords - base).astype(np.float64)
+    t = 1.0 - s
+    weights = [
+        a * s * (s - 1.0) ** 2,
+        ((a + 2.0) * s - (a + 3.0)) * s * s + 1.0,
+        ((a + 2.0) * t - (a + 3.0)) * t * t + 1.0,
+        a * t * (t - 1.0) ** 2,
+    ]
+    idx = np.clip(base.astype(np.int64) + np.arange(-1, 3)[:, None], 0, in_len - 1)
+    return idx, np.stack(weights).astype(F32)
+
+
+def axis_taps(attrs: dict[str, Any], in_len: int, out_len: int, scale: float) -> Taps:
+    coords = source_coords(attrs["coordinate_transformation_mode"], out_len, in_len, scale)
+    mode = attrs["mode"]
+    if mode == "nearest":
+        return nearest_taps(coords, attrs["nearest_mode"], scale < 1.0, in_len)
+    if mode == "linear_onnx":
+        return linear_onnx_taps(coords, in_len)
+    return cubic_taps(coords, in_len, attrs["cube_coeff"])
+
+
+def _identity(taps: Taps, in_len: int) -> bool:
+    """Whether the taps copy the axis unchanged (every output reads only its own index)."""
+    idx, w = taps
+    if idx.shape[1] != in_len:
+        return False
+    own = idx == np.arange(in_len)
+    return bool(np.all(w[~own] == 0) and np.all(np.where(own, w, 0).sum(axis=0) == 1))
+
+
+# ------------------------------------------------------------------------------ the kernel
+class Interpolate(Kernel):
+    """Resamples up to two axes of a static f32 tensor with precomputed tap tables."""
+
+    exec_type = "numba_interpolate"
+
+    def __init__(self, shape: tuple[int, ...], out_shape: tuple[int, ...], taps: dict) -> None:
+        axes = sorted(taps) or [0]
+        one = (np.zeros((1, 1), np.int64), np.ones((1, 1), F32))
+        h_axis, w_axis = (axes[0], axes[1]) if len(axes) == 2 else (axes[0], None)
+        self.idx_h, self.w_h = taps.get(h_axis, one)
+        idx_w, w_w = taps[w_axis] if w_axis is not None else one
+        self.idx_w, self.w_w = np.ascontiguousarray(idx_w.T), np.ascontiguousarray(w_w.T)
+        self.view_in = _five_d(shape, h_axis, w_axis)
+        self.view_out = _five_d(out_shape, h_axis, w_axis)
+        if h_axis not in taps:  # nothing changes: copy through the same loop
+            self.idx_h = np.arange(shape[h_axis], dtype=np.int64)[None]
+            self.w_h = np.ones_like(self.idx_h, dtype=F32)
+
+    def bind(
+        self,
+        inputs: list[np.ndarray],
+        outputs: list[np.ndarray],
+        scratch: list[np.ndarray],
+        pool: TaskPool,
+    ) -> Run:
+        (a, h, m, w, c), (_, ho, _, wo, _) = self.view_in, self.view_out
+        x, out = inputs[0].reshape(a, h, m * w * c), outputs[0].reshape(a, ho, m * wo * c)
+        args = (self.idx_h, self.w_h, self.idx_w, self.w_w, w, c)
+        precompile(resample_rows, x, out, *args, 0, 0)
+        work = out.size * (self.idx_w.shape[1] + self.idx_h.shape[0])
+        return pool.split(a * ho, lambda lo, hi: resample_rows(x, out, *args, lo, hi), work=work)
+
+
+def _size(dims: tuple[int, ...]) -> int:
+    return int(np.prod(dims, dtype=np.int64))
+
+
+def _five_d(shape: tuple[int, ...], h: int, w: int | None) -> tuple[int, ...]:
+    """``shape`` as [outer, H, middle, W, inner] around axes ``h`` and ``w``."""
+    if w is None:
+        return (_size(shape[:h]), shape[h], 1, 1, _size(shape[h + 1 :]))
+    return (_size(shape[:h]), shape[h], _size(shape[h + 1 : w]), shape[w], _size(shape[w + 1 :]))
+
+
+# ------------------------------------------------------------------------------ selection
+MODES = ("nearest", "linear_onnx", "cubic")
+
+
+def _v4_attrs(node: Op, rank: int) -> dict[str, Any]:
+    """Interpolate-4/11 attributes; Interpolate-1 mapped as its reference maps it."""
+    return node.v4_attrs(rank) if node.op_version() == 1 else dict(node.attrs)
+
+
+def _axes_and_scales(node: Op, const_of: Any, shape: tuple, out_shape: tuple) -> Any:
+    """Resized axes and their f32 scales as the reference computes them, or None."""
+    rank, version = len(shape), node.op_version()
+    if version == 1:
+        axes = list(node.attrs["axes"])
+    else:
+        port = 3 if version == 4 else 2
+        value = const_of(node.inputs[port]) if len(node.inputs) > port else np.arange(rank)
+        if value is None:
+            return None
+        axes = [int(a) for a in value.reshape(-1)]
+    if version > 1 and node.attrs["shape_calculation_mode"] == "scales":
+        scales = const_of(node.inputs[2 if version == 4 else 1])
+        if scales is None:
+            return None
+        return axes, [float(F32(s)) for s in scales.reshape(-1)[: len(axes)]]
+    return axes, [float(F32(out_shape[a]) / F32(shape[a])) for a in axes]
+
+
+def interpolate_kernel(node: Op, const_of: Any) -> tuple[Interpolate, list[Output]] | None:
+    """The fast Interpolate for static f32 data, constant sizes/scales/axes and no padding."""
+    x, out = node.inputs[0], node.output(0)
+    if x.element_type is not Type.f32 or not (
+        x.partial_shape.is_static and out.partial_shape.is_static
+    ):
+        return None
+    shape, out_shape = tuple(x.shape), tuple(out.shape)
+    attrs = _v4_attrs(node, len(shape))
+    if attrs["mode"] not in MODES or any(node.attrs["pads_begin"]) or any(node.attrs["pads_end"]):
+        return None
+    found = _axes_and_scales(node, const_of, shape, out_shape)
+    if found is None:
+        return None
+    scale_of = dict(zip(*found, strict=False))
+    if attrs["mode"] == "nearest":  # the reference resamples every axis, scale 1 elsewhere
+        scale_of = {a: scale_of.get(a, 1.0) for a in range(len(shape))}
+    taps = {}
+    for a, scale in scale_of.items():
+        t = axis_taps(attrs, shape[a], out_shape[a], scale)
+        if not _identity(t, shape[a]):
+            taps[a] = t
+    if len(taps) > 2:
+        return None
+    return Interpolate(shape, out_shape, taps), [x]
