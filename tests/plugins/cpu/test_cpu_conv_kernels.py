@@ -100,6 +100,36 @@ def test_group_convolution(check, c, groups, k_per_group, stride, kind):
     assert types["gconv"] == ("EXECUTED", kind)
 
 
+@pytest.mark.parametrize(
+    ("hw", "stride", "pads_begin", "pads_end"),
+    [
+        ((7, 7), 1, 1, 1),  # MobileNet's last stage: shorter rows than one vector
+        ((8, 13), 2, 1, 1),  # even height, odd width
+        ((9, 6), 2, 0, 1),  # asymmetric padding (TensorFlow "same" on even sizes)
+        ((6, 9), 1, 0, 0),  # no padding
+        ((5, 7), 2, 2, 2),  # padding wider than the window's reach
+        ((1, 1), 1, 1, 1),
+    ],
+)
+def test_depthwise3x3_geometry_with_relu6_and_residual(check, hw, stride, pads_begin, pads_end):
+    x = ops.parameter([1, 6, *hw], "f32", name="x")
+    y = ops.group_convolution(
+        x,
+        rand(6, 1, 1, 3, 3, seed=10),
+        strides=[stride, stride],
+        pads_begin=[pads_begin] * 2,
+        pads_end=[pads_end] * 2,
+        dilations=[1, 1],
+        name="dw",
+    )
+    y = ops.add(y, rand(1, 6, 1, 1, seed=11))  # bias
+    shape = list(y.output(0).shape)
+    r = ops.parameter(shape, "f32", name="r")
+    y = ops.clamp(ops.add(y, r), min=0.0, max=6.0)  # residual, then Relu6
+    types = check(Model([y], [x, r]), [rand(1, 6, *hw, seed=12), rand(*shape, seed=13)])
+    assert types["dw"] == ("EXECUTED", "numba_depthwise_FP32")
+
+
 @pytest.mark.parametrize("rounding", ["floor", "ceil"])
 @pytest.mark.parametrize("exclude_pad", [True, False])
 def test_avg_pool(check, rounding, exclude_pad):

@@ -74,6 +74,18 @@ MODELS = {
         axis=-1,
     ),
     "eltwise": lambda x: ops.sigmoid(ops.multiply(x, ops.tanh(x))),
+    # one or two rows: fewer than one row tile per thread
+    "gemv_bias_relu": lambda x: ops.relu(
+        ops.add(
+            ops.matmul(
+                ops.reshape(x, np.array([-1, 32 * 16 * 16], np.int64), special_zero=False),
+                rand(32 * 16 * 16, 401, seed=6, scale=0.05),
+                transpose_a=False,
+                transpose_b=False,
+            ),
+            rand(401, seed=7),
+        )
+    ),
 }
 
 

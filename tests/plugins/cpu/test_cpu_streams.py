@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -21,6 +22,8 @@ from threadpoolctl import threadpool_info
 from .conftest import rand
 
 ops = pyvino.opset15
+# a helper thread that dies (an exception escaping its loop) must fail the test that saw it
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
 
 
 @pytest.mark.parametrize(
@@ -104,6 +107,38 @@ def test_task_pool_threads_work_at_the_same_time():
     pool = TaskPool(2)
     barrier = threading.Barrier(2, timeout=10)
     pool.run([barrier.wait, barrier.wait])  # deadlocks (times out) unless two threads run
+
+
+def test_back_to_back_batches_reach_a_polling_helper():
+    """Batches put while the helper still polls after its last one (~100 us), or after it
+    blocked, all run once; each needs both threads at once, so a lost batch times out."""
+    pool = TaskPool(2)
+    counts = [0] * 400
+    barrier = threading.Barrier(2, timeout=10)
+
+    def task(i: int) -> None:
+        counts[i] += 1
+        barrier.wait()
+
+    for b in range(200):
+        pool.run([lambda i=2 * b: task(i), lambda i=2 * b + 1: task(i)])
+        pause = (0.0, 2e-5, 5e-5, 0.01)[b % 4]
+        start = time.perf_counter()
+        while time.perf_counter() - start < pause:
+            pass
+    assert counts == [1] * 400
+
+
+def test_wait_for_change_sees_another_threads_write():
+    from pyvino_cpu.kernels._jit import wait_for_change
+
+    flag = np.zeros(1, np.int64)
+    assert not wait_for_change(flag, 0, 100, 10)
+    timer = threading.Timer(0.02, flag.__setitem__, (0, 7))
+    timer.start()
+    assert wait_for_change(flag, 0, 10**12, 10)  # returns once the write lands, not after 10**12
+    timer.join()
+    assert wait_for_change(flag, 0, 0, 0) and not wait_for_change(flag, 7, 10, 10)
 
 
 def test_throughput_requests_run_in_parallel_and_agree(core):

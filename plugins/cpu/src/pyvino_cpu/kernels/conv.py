@@ -2,7 +2,7 @@
 
 Weights are pre-packed once as ``[K, C*kh*kw]``; the activation is the right-hand operand
 ``[C*kh*kw, Ho*Wo]`` so the GEMM writes NCHW output directly into its preallocated buffer.
-The output pixels are cut into column tiles (two per thread: each GEMM call re-packs the
+The output pixels are cut into column tiles (one per thread: each GEMM call re-packs the
 weights, so tiles stay big); a tile's im2col, GEMM and fused epilogue run back to back.
 """
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pyvino_cpu._parallel import MIN_PARALLEL_WORK
+from pyvino_cpu._parallel import GEMM_TILES_PER_THREAD, MIN_PARALLEL_WORK
 from pyvino_cpu.kernels import Kernel, Run
 from pyvino_cpu.kernels._epilogue import SimpleEpilogue, bind_block
 from pyvino_cpu.kernels._geometry import Window2D
@@ -131,13 +131,13 @@ class ConvGemm(Kernel):
                     pixels,
                     lambda a, b, n=n: body(n * pixels + a, n * pixels + b),
                     grain,
-                    2,
+                    GEMM_TILES_PER_THREAD,
                     work / g.n,
                 )
                 for n in range(g.n)
             ]
             return _sequence(runs)
-        return pool.split(g.n * pixels, body, grain, 2, work)
+        return pool.split(g.n * pixels, body, grain, GEMM_TILES_PER_THREAD, work)
 
     def _bind_rows(
         self,
@@ -148,7 +148,7 @@ class ConvGemm(Kernel):
         epilogue: Block | None,
         work: float,
     ) -> Run:
-        """Small images: im2col once, then the GEMM split by output channels."""
+        """Small images: im2col (split by pixels), then the GEMM split by output channels."""
         g, w2, k = self.g, self.w2, self.g.k
         pixels = g.ho * g.wo
         if self.pointwise:
@@ -159,7 +159,13 @@ class ConvGemm(Kernel):
             x4 = x.reshape(g.n, g.c, g.h, g.w)
             args = (g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.ph, g.pw, g.wo)
             cols = [col] * g.n
-            prepare = [lambda n=n: im2col(x4[n], col, *args, 0, pixels) for n in range(g.n)]
+            copies = 8.0 * col.shape[0] * pixels  # about 8 GEMM flops' time per copied value
+            prepare = [
+                pool.split(
+                    pixels, lambda p0, p1, n=n: im2col(x4[n], col, *args, p0, p1), 64, 2, copies
+                )
+                for n in range(g.n)
+            ]
         matmul = np.matmul
         runs: list[Run] = []
         for n in range(g.n):
@@ -169,7 +175,7 @@ class ConvGemm(Kernel):
                 if epilogue is not None:
                     epilogue(n * k + k0, n * k + k1, 0, pixels)
 
-            runs += [prepare[n], pool.split(k, rows, 16, 2, work / g.n)]
+            runs += [prepare[n], pool.split(k, rows, 16, GEMM_TILES_PER_THREAD, work / g.n)]
         return _sequence(runs)
 
 

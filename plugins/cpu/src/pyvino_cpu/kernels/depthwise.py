@@ -1,10 +1,10 @@
 """Grouped and depthwise convolution as direct numba kernels, parallel over output channels.
 
 Weights ``[G, K/G, C/G, kh, kw]`` are packed once as ``[K, C/G, kh, kw]``. Depthwise 3x3 (the
-MobileNet case) computes each output row from three rows of a zero-padded copy of the channel
-with all nine taps in registers; other shapes accumulate tap by tap into the output row.
-Inner loops index slices with a ``range`` counter from 0, which is what lets LLVM vectorize
-them (numba cannot prove other indices non-negative and keeps scalar code).
+MobileNet case) copies each channel into the zero-padded phase planes of its stride and runs
+all nine taps as one flat loop over the channel; other shapes accumulate tap by tap into the
+output row. Inner loops index slices with a ``range`` counter from 0, which is what lets LLVM
+vectorize them (numba cannot prove other indices non-negative and keeps scalar code).
 """
 
 from __future__ import annotations
@@ -75,115 +75,99 @@ def grouped_conv(
 
 
 @kernel()
-def depthwise3x3(
-    x,
-    w,
-    out,
-    sh,
-    sw,
-    ph,
-    pw,
-    bias,
-    res,
-    has_res,
-    lo_,
-    hi_,  # noqa: ANN001, ANN201, C901
-    k_lo,
-    k_hi,
-):
+def fill_planes(src, planes, s, ph, pw):  # noqa: ANN001, ANN201
+    """planes[a*s + b, r, t] = src[r*s + a - ph, t*s + b - pw] inside the image (s is 1 or 2).
+
+    The stride's row and column phases of the zero-padded channel: plane ``(a, b)`` holds the
+    padded rows ``a, a + s, ...`` and columns ``b, b + s, ...``. Only the inside is written; the
+    zero border of ``planes`` is the same for every channel.
+    """
+    height, width = src.shape
+    _, rows, pitch = planes.shape
+    for a in range(s):
+        for b in range(s):
+            plane = planes[a * s + b]
+            t_lo = max(0, -((b - pw) // s))  # first column t with t*s + b - pw >= 0
+            t_hi = min(pitch, (width - 1 + pw - b) // s + 1)
+            r_lo = max(0, -((a - ph) // s))
+            r_hi = min(rows, (height - 1 + ph - a) // s + 1)
+            for r in range(r_lo, r_hi):
+                dst = plane[r, t_lo:]
+                row = src[r * s + a - ph, t_lo * s + b - pw :]
+                if s == 1:
+                    for t in range(t_hi - t_lo):
+                        dst[t] = row[t]
+                else:  # a literal stride: LLVM vectorizes it with shuffles
+                    for t in range(t_hi - t_lo):
+                        dst[t] = row[2 * t]
+
+
+@kernel()
+def depthwise3x3(x, w, out, s, ph, pw, bias, res, has_res, lo_, hi_, k_lo, k_hi):  # noqa: ANN001, ANN201
     """out[k] = act(3x3 window of x[k] + bias[k] [+ res[k]]) for output channels [k_lo, k_hi).
 
-    An output row reads three input rows (a zero row above or below the image). Columns whose
-    window is inside the image are one branch-free vectorized loop; the one or two border
-    columns are done separately. Stride 2 first splits the three rows into even and odd
-    columns in one buffer. The loops index few base arrays at fixed offsets: with more
+    The channel is copied into the zero-padded phase planes of the stride (one plane for
+    stride 1, four for stride 2, see ``fill_planes``), each ``pitch = wo + 2 // s`` wide. Then
+    every tap is the plane at a fixed flat offset, so the whole channel is one branch-free
+    loop over ``(ho - 1) * pitch + wo`` positions (long enough to vectorize even for 7x7
+    images; the ``pitch - wo`` positions between rows are computed and dropped). The rows are
+    then stored with the epilogue. The loops index one base array at fixed offsets: with more
     distinct arrays LLVM gives up vectorizing (too many runtime alias checks).
     """
-    _, height, width = x.shape
     _, ho, wo = out.shape
-    lo = min(wo, (pw + sw - 1) // sw)  # columns whose whole window is inside the image
-    hi = max(lo, min(wo, (width - 3 + pw) // sw + 1))
-    zero = np.zeros(width, np.float32)
-    seg = (width + 1) // 2 + 2  # stride 2: [even r0 | odd r0 | even r1 | odd r1 | even r2 | odd r2]
-    split = np.zeros(6 * seg, np.float32)
-    # offsets of tap j (columns 2q - pw + j, q from lo) in its even or odd segment
-    o0 = (pw % 2) * seg + lo + (-pw) // 2
-    o1 = ((pw + 1) % 2) * seg + lo + (1 - pw) // 2
-    o2 = (pw % 2) * seg + lo + (2 - pw) // 2
+    pitch = wo + 2 // s
+    rows = ho + 2 // s
+    planes = np.zeros((s * s, rows, pitch), np.float32)
+    flat = planes.reshape(-1)
+    size = rows * pitch
+    y = np.empty(ho * pitch, np.float32)
+    n = (ho - 1) * pitch + wo
     for k in range(k_lo, k_hi):
+        fill_planes(x[k], planes, s, ph, pw)
         w00, w01, w02 = w[k, 0, 0, 0], w[k, 0, 0, 1], w[k, 0, 0, 2]
         w10, w11, w12 = w[k, 0, 1, 0], w[k, 0, 1, 1], w[k, 0, 1, 2]
         w20, w21, w22 = w[k, 0, 2, 0], w[k, 0, 2, 1], w[k, 0, 2, 2]
         b = bias[k]
+        if s == 1:  # window rows 0, 1, 2 are the plane shifted by 0, 1, 2 pitches
+            r0, r1, r2 = flat, flat[pitch:], flat[2 * pitch :]
+            for q in range(n):
+                y[q] = (
+                    w00 * r0[q]
+                    + w01 * r0[q + 1]
+                    + w02 * r0[q + 2]
+                    + w10 * r1[q]
+                    + w11 * r1[q + 1]
+                    + w12 * r1[q + 2]
+                    + w20 * r2[q]
+                    + w21 * r2[q + 1]
+                    + w22 * r2[q + 2]
+                    + b
+                )
+        else:  # planes even/even, even/odd, odd/even, odd/odd (row/column phase)
+            ee, eo, oe, oo = flat, flat[size:], flat[2 * size :], flat[3 * size :]
+            ee2, eo2 = flat[pitch:], flat[size + pitch :]  # padded row 2*oy + 2
+            for q in range(n):
+                y[q] = (
+                    w00 * ee[q]
+                    + w01 * eo[q]
+                    + w02 * ee[q + 1]
+                    + w10 * oe[q]
+                    + w11 * oo[q]
+                    + w12 * oe[q + 1]
+                    + w20 * ee2[q]
+                    + w21 * eo2[q]
+                    + w22 * ee2[q + 1]
+                    + b
+                )
         for oy in range(ho):
-            iy = oy * sh - ph
-            r0 = x[k, iy] if 0 <= iy < height else zero
-            r1 = x[k, iy + 1] if 0 <= iy + 1 < height else zero
-            r2 = x[k, iy + 2] if 0 <= iy + 2 < height else zero
-            row = out[k, oy]
-            d = row[lo:]
-            n = hi - lo
-            if sw == 1:
-                a = lo - pw
-                s0, s1, s2 = r0[a:], r1[a:], r2[a:]
-                for q in range(n):
-                    v = (
-                        w00 * s0[q]
-                        + w01 * s0[q + 1]
-                        + w02 * s0[q + 2]
-                        + w10 * s1[q]
-                        + w11 * s1[q + 1]
-                        + w12 * s1[q + 2]
-                        + w20 * s2[q]
-                        + w21 * s2[q + 1]
-                        + w22 * s2[q + 2]
-                    )
-                    d[q] = v + b
+            row, val = out[k, oy], y[oy * pitch :]
+            if has_res:
+                rr = res[k, oy]
+                for q in range(wo):
+                    row[q] = min(max(val[q] + rr[q], lo_), hi_)
             else:
-                for i, r in enumerate((r0, r1, r2)):
-                    ev, od = split[2 * i * seg :], split[(2 * i + 1) * seg :]
-                    for t in range(width // 2):
-                        ev[t] = r[2 * t]
-                        od[t] = r[2 * t + 1]
-                    if width % 2:
-                        ev[width // 2] = r[width - 1]
-                a0, a1, a2 = split[o0:], split[o1:], split[o2:]
-                b0, b1, b2 = split[o0 + 2 * seg :], split[o1 + 2 * seg :], split[o2 + 2 * seg :]
-                e0, e1, e2 = split[o0 + 4 * seg :], split[o1 + 4 * seg :], split[o2 + 4 * seg :]
-                for q in range(n):
-                    v = (
-                        w00 * a0[q]
-                        + w01 * a1[q]
-                        + w02 * a2[q]
-                        + w10 * b0[q]
-                        + w11 * b1[q]
-                        + w12 * b2[q]
-                        + w20 * e0[q]
-                        + w21 * e1[q]
-                        + w22 * e2[q]
-                    )
-                    d[q] = v + b
-            if has_res:  # separate loops: an aliasing read in the loop above stops vectorizing
-                rr = res[k, oy, lo:]
-                for q in range(n):
-                    d[q] = min(max(d[q] + rr[q], lo_), hi_)
-            else:
-                for q in range(n):
-                    d[q] = min(max(d[q], lo_), hi_)
-            for side in range(2):  # border columns: [0, lo) and [hi, wo)
-                for ox in range(0 if side == 0 else hi, lo if side == 0 else wo):
-                    acc = b
-                    for j in range(3):
-                        ix = ox * sw - pw + j
-                        if 0 <= ix < width:
-                            acc += (
-                                w[k, 0, 0, j] * r0[ix]
-                                + w[k, 0, 1, j] * r1[ix]
-                                + w[k, 0, 2, j] * r2[ix]
-                            )
-                    if has_res:
-                        acc += res[k, oy, ox]
-                    row[ox] = min(max(acc, lo_), hi_)
+                for q in range(wo):
+                    row[q] = min(max(val[q], lo_), hi_)
 
 
 class GroupedConv(Kernel):
@@ -223,7 +207,7 @@ class GroupedConv(Kernel):
         out = outputs[0].reshape(g.n, g.k, g.ho, g.wo)
         res = inputs[1].reshape(out.shape) if self.epilogue.residual else None
         if self.fast3x3:
-            fn, args = depthwise3x3, (g.sh, g.sw, g.ph, g.pw)
+            fn, args = depthwise3x3, (g.sh, g.ph, g.pw)
         else:
             fn, args = grouped_conv, (groups, g.sh, g.sw, g.dh, g.dw, g.ph, g.pw)
         per_image = [
@@ -240,5 +224,8 @@ class GroupedConv(Kernel):
                 fn(x[n], w, out[n], *per_image[n], k0, k1)
                 lo += k1 - k0
 
-        work = 2 * w[0].size * g.n * k * g.ho * g.wo
+        # in GEMM flops (the unit of MIN_PARALLEL_WORK): these loops run far below GEMM speed,
+        # about a nanosecond (60 GEMM flops) per output and 250 ns per channel
+        outputs = g.n * k * g.ho * g.wo
+        work = (2 * w[0].size + 60) * outputs + 15000 * g.n * k
         return pool.split(g.n * k, body, work=work)

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pyvino_cpu._parallel import MIN_PARALLEL_WORK
+from pyvino_cpu._packing import packed
+from pyvino_cpu._parallel import GEMM_TILES_PER_THREAD, MIN_PARALLEL_WORK
 from pyvino_cpu.kernels import Kernel, Run
 from pyvino_cpu.kernels._epilogue import SimpleEpilogue, epilogue_args, finish_row
 from pyvino_cpu.kernels._geometry import Window2D
@@ -142,7 +143,7 @@ class Winograd(Kernel):
     def __init__(self, geom: Window2D, weights: np.ndarray) -> None:
         self.g = geom
         self.epilogue = SimpleEpilogue.none(geom.k)
-        self.u = transform_weights(weights)
+        self.u = packed(weights, "winograd", transform_weights)  # shared by specialisations
         self.th, self.tw = (geom.ho + 1) // 2, (geom.wo + 1) // 2
 
     def scratch(self) -> list[tuple[tuple[int, ...], np.dtype]]:
@@ -189,10 +190,11 @@ class Winograd(Kernel):
 
                 runs += [
                     pool.split(c, inputs_, 8, 2, work / 8),
-                    pool.split(k, outputs_, 16, 2, work),
+                    pool.split(k, outputs_, 16, GEMM_TILES_PER_THREAD, work),
                 ]
             else:
-                runs.append(pool.split(th, lambda a, b, n=n: rows(n, a, b), 2, 2, work))
+                tiles = GEMM_TILES_PER_THREAD
+                runs.append(pool.split(th, lambda a, b, n=n: rows(n, a, b), 2, tiles, work))
         if len(runs) == 1:
             return runs[0]
 
