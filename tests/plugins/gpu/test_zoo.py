@@ -29,15 +29,17 @@ def zoo_inputs(model: pyvino.Model) -> list[np.ndarray]:
     return out
 
 
-@pytest.mark.parametrize("name", [*CLASSIFIERS, "bert_encoder", "unet", "yolo_detector"])
+@pytest.mark.parametrize(
+    "name", [*CLASSIFIERS, "bert_encoder", "unet", "yolo_detector", "lstm_seq"]
+)
 def test_zoo_model_matches_cpu(core, name, precision) -> None:
     from pyvino import zoo
 
     model = core.read_model(zoo.build(name))
     inputs = zoo_inputs(model)
-    device = "HETERO:GPU,CPU" if name == "yolo_detector" else "GPU"  # NMS stays on CPU
-    config = {"INFERENCE_PRECISION_HINT": precision} if device == "GPU" else {}
-    got = core.compile_model(model, device, config)(inputs).to_tuple()
+    compiled = core.compile_model(model, "GPU", {"INFERENCE_PRECISION_HINT": precision})
+    assert compiled.get_property("EXECUTION_DEVICES") == ["GPU.0"]
+    got = compiled(inputs).to_tuple()
     want = core.compile_model(model, "CPU")(inputs).to_tuple()
     for g, w in zip(got, want, strict=True):
         if w.dtype.kind in "iu":  # NMS indices: the boxes/scores feeding NMS may tie in f16

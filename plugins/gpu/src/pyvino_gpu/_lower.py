@@ -39,9 +39,14 @@ def storage_ctype(etype: str, float_ctype: str) -> str | None:
 class Lowering:
     """The state kernel generators work against (see ``kernels/__init__.py``)."""
 
-    def __init__(self, model: Model, precision: str, max_group: int = 256,
-                 extensions: dict[tuple[str, str], Any] | None = None,
-                 cpu_device: bool = False) -> None:
+    def __init__(
+        self,
+        model: Model,
+        precision: str,
+        max_group: int = 256,
+        extensions: dict[tuple[str, str], Any] | None = None,
+        cpu_device: bool = False,
+    ) -> None:
         self.model = model
         # A CPU-type OpenCL device (PoCL): kernels without local memory/barriers where it matters.
         self.cpu_device = cpu_device
@@ -64,18 +69,33 @@ class Lowering:
         self._norms: dict[int, LayerNorm] = {}
         self._absorbed: set[int] = set()
         self._shared: dict[str, str] = {}  # kernel source (name blanked) -> kernel name
+        self._valid_rows: dict[int, int] = {}  # bounded tensor -> tensor of its valid rows
 
     # ----------------------------------------------------------------- tensors
-    def new(self, shape: Any, etype: str, kind: str = "activation",
-            buffer: int | None = None) -> TensorInfo:
-        ctype = storage_ctype(etype, self.float_ctype)
+    def new(
+        self,
+        shape: Any,
+        etype: str,
+        kind: str = "activation",
+        buffer: int | None = None,
+        ctype: str | None = None,
+    ) -> TensorInfo:
+        """A tensor stored as ``etype`` at the inference precision, or as ``ctype`` when given
+        (kernel-internal intermediates that must stay float in f16 inference)."""
+        ctype = ctype or storage_ctype(etype, self.float_ctype)
         if ctype is None:
             raise CompilationError(f"GPU: element type {etype} is not supported")
         tid = next(self._ids)
-        t = TensorInfo(tid, tuple(int(d) for d in shape), etype, ctype,
-                       tid if buffer is None else buffer, kind)
+        t = TensorInfo(
+            tid, tuple(int(d) for d in shape), etype, ctype, tid if buffer is None else buffer, kind
+        )
         self.tensors[tid] = t
         return t
+
+    def bounded(self, t: TensorInfo, count: TensorInfo) -> None:
+        """``t`` holds the upper bound of a data-dependent row count; ``count`` (one integer,
+        computed on the device) says how many leading rows are valid."""
+        self._valid_rows[t.id] = count.id
 
     def view(self, t: TensorInfo, shape: Any) -> TensorInfo:
         """The same buffer seen with another shape (Reshape, Squeeze, Unsqueeze: no kernel)."""
@@ -105,7 +125,11 @@ class Lowering:
         return self._uploaded[key]
 
     def out_shape(self, node: Op, port: int = 0) -> tuple[int, ...]:
-        return tuple(int(d) for d in node.get_output_partial_shape(port).to_shape())
+        """The static output shape (upper bounds for data-dependent dimensions)."""
+        shape = node.get_output_partial_shape(port)
+        if shape.is_static:
+            return tuple(int(d) for d in shape.to_shape())
+        return tuple(int(d.max) for d in shape)
 
     def output(self, node: Op, port: int = 0) -> TensorInfo:
         return self.new(self.out_shape(node, port), node.get_output_element_type(port).name)
@@ -118,8 +142,15 @@ class Lowering:
     def kernel_name(self, family: str) -> str:
         return f"k{next(self._kernel_ids)}_{family}"
 
-    def launch(self, code: KernelCode, writes: list[TensorInfo], reads: list[TensorInfo],
-               node: Op, region: Region | None = None, own_program: bool = False) -> None:
+    def launch(
+        self,
+        code: KernelCode,
+        writes: list[TensorInfo],
+        reads: list[TensorInfo],
+        node: Op,
+        region: Region | None = None,
+        own_program: bool = False,
+    ) -> None:
         """Add a kernel launch; ``own_program`` puts its source in a program of its own.
         Identical kernels (repeated blocks of a network) are generated once and shared."""
         fused = tuple((op.node, op.type_name) for op in region.ops) if region else ()
@@ -131,14 +162,21 @@ class Lowering:
             name = self._shared.setdefault(key, code.name)
             if name == code.name:
                 self.sources.append(code.source)
-        self.launches.append(Launch(
-            name, tuple(code.global_size),
-            tuple(code.local_size) if code.local_size else None,
-            tuple(t.id for t in writes),
-            tuple(t.id for t in reads) + tuple(t.id for t in (region.externals if region else [])),
-            node.friendly_name, node.type_name, code.exec_type, fused,
-            len(self.programs) if own_program else 0,
-        ))
+        self.launches.append(
+            Launch(
+                name,
+                tuple(code.global_size),
+                tuple(code.local_size) if code.local_size else None,
+                tuple(t.id for t in writes),
+                tuple(t.id for t in reads)
+                + tuple(t.id for t in (region.externals if region else [])),
+                node.friendly_name,
+                node.type_name,
+                code.exec_type,
+                fused,
+                len(self.programs) if own_program else 0,
+            )
+        )
 
     # ----------------------------------------------------------------- the pass
     def run(self) -> Plan:
@@ -174,8 +212,11 @@ class Lowering:
                 continue
             if node.type_name in PASSIVE:
                 continue
-            known = [node.output_value(i) for i in range(node.get_output_size())] \
-                if node.type_name == "ShapeOf" else []
+            known = (
+                [node.output_value(i) for i in range(node.get_output_size())]
+                if node.type_name == "ShapeOf"
+                else []
+            )
             if known and all(v is not None for v in known):
                 values = tuple(known)
             else:
@@ -190,8 +231,11 @@ class Lowering:
                 self._consts[(id(node), port)] = np.asarray(v)
 
     def _folded(self, node: Op) -> bool:
-        return node.get_output_size() > 0 and (id(node), 0) in self._consts \
+        return (
+            node.get_output_size() > 0
+            and (id(node), 0) in self._consts
             and node.type_name != "Constant"
+        )
 
     def _is_anchor(self, node: Op) -> bool:
         if node_key(node) in self.extensions or id(node) in self._absorbed:
@@ -199,7 +243,11 @@ class Lowering:
         return node.type_name in ANCHORS and node.get_output_element_type(0).name in FLOAT_TYPES
 
     def _is_member(self, node: Op, shape: tuple[int, ...]) -> bool:
-        if node_key(node) in self.extensions or id(node) in self._absorbed or id(node) in self._norms:
+        if (
+            node_key(node) in self.extensions
+            or id(node) in self._absorbed
+            or id(node) in self._norms
+        ):
             return False
         return is_region_member(node, shape, self._consts)
 
@@ -220,8 +268,9 @@ class Lowering:
         norm = self._norms.get(id(node))
         if norm is not None:
             src = self.input(norm.absorbed[1], 0)  # x, as the Subtract reads it
-            outs = [mean_variance(self, node, region, src, set(norm.axes), norm.eps,
-                                  kind="layernorm")]
+            outs = [
+                mean_variance(self, node, region, src, set(norm.axes), norm.eps, kind="layernorm")
+            ]
         else:
             outs = LOWERINGS[node.type_name](self, node, region)
         for port, t in enumerate(outs):
@@ -242,16 +291,29 @@ class Lowering:
                 value = self._consts[key]  # weights only ever come from constants
                 t = self.new(value.shape, src.element_type.name, "host")
                 self.constants[t.buffer] = np.asarray(value, dtype=src.element_type.dtype)
-            outputs.append(self._port(r, t, src))
-        return Plan(self.precision, ["\n".join(self.sources), *self.programs], dict(self.tensors),
-                    self.launches, inputs, outputs, self.constants, self.passive)
+            outputs.append(self._port(r, t, src, self._valid_rows.get(t.id, -1)))
+        return Plan(
+            self.precision,
+            ["\n".join(self.sources), *self.programs],
+            dict(self.tensors),
+            self.launches,
+            inputs,
+            outputs,
+            self.constants,
+            self.passive,
+        )
 
     @staticmethod
-    def _port(node: Op, t: TensorInfo, src: Output | None = None) -> PortInfo:
+    def _port(node: Op, t: TensorInfo, src: Output | None = None, valid_rows: int = -1) -> PortInfo:
         out = src if src is not None else node.output(0)
-        return PortInfo(node.friendly_name, tuple(sorted(out.names)), out.element_type.name,
-                        t.shape, t.id)
-
+        return PortInfo(
+            node.friendly_name,
+            tuple(sorted(out.names)),
+            out.element_type.name,
+            t.shape,
+            t.id,
+            valid_rows,
+        )
 
 
 def _etype_of(dtype: np.dtype) -> str:

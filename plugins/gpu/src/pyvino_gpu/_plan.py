@@ -37,13 +37,16 @@ class Launch:
 
 @dataclass(frozen=True)
 class PortInfo:
-    """A model input or output as the runtime model shows it."""
+    """A model input or output as the runtime model shows it. A data-dependent output
+    (NonMaxSuppression's rows) has ``shape`` = its upper bound and ``valid_rows`` = the tensor
+    whose single value is the number of leading rows to return; -1 for a static output."""
 
     name: str
     tensor_names: tuple[str, ...]
     etype: str
     shape: tuple[int, ...]
     tensor: int
+    valid_rows: int = -1
 
 
 @dataclass
@@ -82,6 +85,8 @@ class Plan:
                 touch(tid, step, False)
         for p in self.outputs:
             touch(p.tensor, end, False)
+            if p.valid_rows >= 0:
+                touch(p.valid_rows, end, False)
         return [Lifetime(b, size[b], first.get(b, -1), last[b]) for b in size]
 
     # ----------------------------------------------------------------- serialisation
@@ -92,8 +97,15 @@ class Plan:
         offset = 0
         for buf, arr in self.constants.items():
             data = np.ascontiguousarray(arr).tobytes()
-            table.append({"buffer": buf, "offset": offset, "nbytes": len(data),
-                          "dtype": arr.dtype.str, "shape": list(arr.shape)})
+            table.append(
+                {
+                    "buffer": buf,
+                    "offset": offset,
+                    "nbytes": len(data),
+                    "dtype": arr.dtype.str,
+                    "shape": list(arr.shape),
+                }
+            )
             blobs.append(data)
             offset += len(data)
         meta = {
@@ -111,28 +123,54 @@ class Plan:
     @staticmethod
     def from_json(meta: dict[str, Any], sources: list[str], data: bytes) -> Plan:
         if meta.get("format") != PLAN_FORMAT:
-            raise BlobFormatError(f"GPU plan format {meta.get('format')!r} is not supported "
-                                  f"(expected {PLAN_FORMAT})")
+            raise BlobFormatError(
+                f"GPU plan format {meta.get('format')!r} is not supported (expected {PLAN_FORMAT})"
+            )
         try:
             tensors = {}
             for t in meta["tensors"]:
                 if t["ctype"] not in NUMPY_OF_CTYPE:
                     raise ValueError(f"unknown storage type {t['ctype']!r}")
-                info = TensorInfo(int(t["id"]), tuple(int(d) for d in t["shape"]), str(t["etype"]),
-                                  str(t["ctype"]), int(t["buffer"]), str(t["kind"]))
+                info = TensorInfo(
+                    int(t["id"]),
+                    tuple(int(d) for d in t["shape"]),
+                    str(t["etype"]),
+                    str(t["ctype"]),
+                    int(t["buffer"]),
+                    str(t["kind"]),
+                )
                 tensors[info.id] = info
-            launches = [Launch(str(x["kernel"]), tuple(x["global_size"]),
-                               tuple(x["local_size"]) if x["local_size"] else None,
-                               tuple(x["writes"]), tuple(x["reads"]), str(x["node"]),
-                               str(x["node_type"]), str(x["exec_type"]),
-                               tuple((str(a), str(b)) for a, b in x["fused"]),
-                               int(x.get("program", 0)))
-                        for x in meta["launches"]]
+            launches = [
+                Launch(
+                    str(x["kernel"]),
+                    tuple(x["global_size"]),
+                    tuple(x["local_size"]) if x["local_size"] else None,
+                    tuple(x["writes"]),
+                    tuple(x["reads"]),
+                    str(x["node"]),
+                    str(x["node_type"]),
+                    str(x["exec_type"]),
+                    tuple((str(a), str(b)) for a, b in x["fused"]),
+                    int(x.get("program", 0)),
+                )
+                for x in meta["launches"]
+            ]
             if any(not 0 <= x.program < len(sources) for x in launches):
                 raise ValueError("a launch refers to a program the blob does not hold")
-            ports = [[PortInfo(str(p["name"]), tuple(p["tensor_names"]), str(p["etype"]),
-                               tuple(int(d) for d in p["shape"]), int(p["tensor"]))
-                      for p in meta[key]] for key in ("inputs", "outputs")]
+            ports = [
+                [
+                    PortInfo(
+                        str(p["name"]),
+                        tuple(p["tensor_names"]),
+                        str(p["etype"]),
+                        tuple(int(d) for d in p["shape"]),
+                        int(p["tensor"]),
+                        int(p.get("valid_rows", -1)),
+                    )
+                    for p in meta[key]
+                ]
+                for key in ("inputs", "outputs")
+            ]
             constants = {}
             for c in meta["constants"]:
                 start, n = int(c["offset"]), int(c["nbytes"])
@@ -141,19 +179,29 @@ class Plan:
                 dtype = np.dtype(str(c["dtype"]))
                 if dtype.kind not in "fiub":
                     raise ValueError(f"unsupported constant dtype {dtype}")
-                arr = np.frombuffer(data, dtype=dtype, count=n // max(1, dtype.itemsize),
-                                    offset=start)
+                arr = np.frombuffer(
+                    data, dtype=dtype, count=n // max(1, dtype.itemsize), offset=start
+                )
                 constants[int(c["buffer"])] = arr.reshape([int(d) for d in c["shape"]])
             passive = [(str(a), str(b), str(c)) for a, b, c in meta.get("passive", [])]
             referenced = {t for x in launches for t in x.writes + x.reads}
             referenced |= {p.tensor for p in ports[0] + ports[1]}
+            referenced |= {p.valid_rows for p in ports[1] if p.valid_rows >= 0}
             unknown = referenced - set(tensors)
             if unknown:
                 raise ValueError(f"launches refer to unknown tensors {sorted(unknown)[:5]}")
         except (KeyError, TypeError, ValueError) as exc:
             raise BlobFormatError(f"GPU blob plan is malformed: {exc}") from None
-        return Plan(str(meta["precision"]), sources, tensors, launches, ports[0], ports[1],
-                    constants, passive)
+        return Plan(
+            str(meta["precision"]),
+            sources,
+            tensors,
+            launches,
+            ports[0],
+            ports[1],
+            constants,
+            passive,
+        )
 
 
 def dumps(meta: dict[str, Any]) -> bytes:

@@ -64,8 +64,9 @@ class GPUPlugin(DevicePlugin):
             return (1, 2, 1)
         reason = self.unavailable_reason()
         if reason is not None:
-            raise PropertyError(f"device GPU: {key} is unknown, the device is not available: "
-                                f"{reason}")
+            raise PropertyError(
+                f"device GPU: {key} is unknown, the device is not available: {reason}"
+            )
         info = self._device()
         if key == "FULL_DEVICE_NAME":
             return info.full_name
@@ -79,7 +80,7 @@ class GPUPlugin(DevicePlugin):
 
     # ----------------------------------------------------------------- models
     def _supports(self, node: Op, config: dict[str, Any]) -> bool:
-        from pyvino_gpu.kernels import supports
+        from pyvino_gpu.kernels import bounded_result, supports
         from pyvino_gpu.kernels._common import FLOAT_TYPES, INT_CTYPES
 
         if node.type_name == "Constant":
@@ -87,8 +88,10 @@ class GPUPlugin(DevicePlugin):
         if node.type_name in _PASSIVE:  # shapes are baked into kernels: static only
             types = [node.get_output_element_type(p).name for p in range(node.get_output_size())]
             types += [i.element_type.name for i in node.inputs]
-            return node.get_output_partial_shape(0).is_static and all(
-                t in FLOAT_TYPES or t in INT_CTYPES for t in types)
+            static = node.get_output_partial_shape(0).is_static or (
+                node.type_name == "Result" and bounded_result(node)
+            )
+            return static and all(t in FLOAT_TYPES or t in INT_CTYPES for t in types)
         if _foldable(node):
             return True
         kernel = self._extension_kernels().get(node_key(node))
@@ -103,8 +106,11 @@ class GPUPlugin(DevicePlugin):
         if self.core is None:
             return {}
         specs = self.core.plugin_manager.kernels("GPU")
-        return {k: spec.implementation for k, spec in specs.items()
-                if isinstance(spec.implementation, OpenCLKernel)}
+        return {
+            k: spec.implementation
+            for k, spec in specs.items()
+            if isinstance(spec.implementation, OpenCLKernel)
+        }
 
     def _compile(self, model: Model, config: dict[str, Any]) -> Any:
         from pyvino_gpu._compiled import GPUCompiledModel
@@ -113,8 +119,13 @@ class GPUPlugin(DevicePlugin):
         info = self._device(config)
         precision = self.inference_precision(config)
         model = model.clone()
-        plan = Lowering(model, precision.name, min(256, info.max_work_group_size),
-                        self._extension_kernels(), cpu_device=info.is_cpu).run()
+        plan = Lowering(
+            model,
+            precision.name,
+            min(256, info.max_work_group_size),
+            self._extension_kernels(),
+            cpu_device=info.is_cpu,
+        ).run()
         config = {**config, "INFERENCE_PRECISION_HINT": precision}
         return GPUCompiledModel(model, config, info, plan)
 

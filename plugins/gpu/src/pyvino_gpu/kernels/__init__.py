@@ -12,12 +12,23 @@ from typing import Any
 
 from pyvino import Op
 
-from pyvino_gpu.kernels import conv, eltwise, interpolate, matmul, movement, pool, reduce
+from pyvino_gpu.kernels import (
+    conv,
+    eltwise,
+    interpolate,
+    matmul,
+    movement,
+    nms,
+    pool,
+    reduce,
+    rnn,
+)
 from pyvino_gpu.kernels._common import FLOAT_TYPES, INT_CTYPES
-from pyvino_gpu.kernels._support import static_shapes
+from pyvino_gpu.kernels._support import bounded_outputs, static_shapes
 from pyvino_gpu.kernels.eltwise import BINARY, SCALAR_INPUTS, UNARY
+from pyvino_gpu.kernels.nms import DATA_DEPENDENT
 
-_FAMILIES = [conv, eltwise, interpolate, matmul, movement, pool, reduce]
+_FAMILIES = [conv, eltwise, interpolate, matmul, movement, nms, pool, reduce, rnn]
 
 LOWERINGS: dict[str, Callable[..., Any]] = {}
 SUPPORTS: dict[str, Callable[[Op], bool]] = {}
@@ -26,23 +37,49 @@ for _family in _FAMILIES:
     SUPPORTS.update(_family.SUPPORTS)
 
 # Ops whose kernels apply a fused elementwise region before storing their output.
-ANCHORS = set(UNARY) | set(BINARY) | {
-    "Convolution", "GroupConvolution", "MatMul", "MaxPool", "AvgPool", "Softmax",
-    "LogSoftmax", "MVN", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd",
-    "ReduceL1", "ReduceL2", "Interpolate",
-}
+ANCHORS = (
+    set(UNARY)
+    | set(BINARY)
+    | {
+        "Convolution",
+        "GroupConvolution",
+        "MatMul",
+        "MaxPool",
+        "AvgPool",
+        "Softmax",
+        "LogSoftmax",
+        "MVN",
+        "ReduceMean",
+        "ReduceSum",
+        "ReduceMax",
+        "ReduceMin",
+        "ReduceProd",
+        "ReduceL1",
+        "ReduceL2",
+        "Interpolate",
+    }
+)
 
 
 def supports(node: Op) -> bool:
     """True if ``node`` has a GPU kernel (or is a view) for its attributes and types."""
     check = SUPPORTS.get(node.type_name)
-    if check is None or not static_shapes(node):
+    if check is None:
+        return False
+    if not static_shapes(node) and not (node.type_name in DATA_DEPENDENT and bounded_outputs(node)):
         return False
     for port in range(node.get_output_size()):
         etype = node.get_output_element_type(port).name
         if etype not in FLOAT_TYPES and etype not in INT_CTYPES:
             return False
     return check(node)
+
+
+def bounded_result(node: Op) -> bool:
+    """A Result of a data-dependent output (NonMaxSuppression's rows) that has a GPU kernel:
+    the request returns only the valid rows."""
+    src = node.inputs[0].node
+    return src.type_name in DATA_DEPENDENT and supports(src)
 
 
 def is_region_member(node: Op, shape: tuple[int, ...], consts: dict[tuple[int, int], Any]) -> bool:

@@ -21,6 +21,19 @@ def static_shapes(node: Op) -> bool:
     return True
 
 
+def bounded_outputs(node: Op) -> bool:
+    """Static non-empty inputs, and outputs of static rank whose dimensions all have an upper
+    bound (data-dependent row counts: the kernel fills a buffer of the bound)."""
+    for s in [i.partial_shape for i in node.inputs]:
+        if not s.is_static or 0 in s.to_shape():
+            return False
+    for p in range(node.get_output_size()):
+        s = node.get_output_partial_shape(p)
+        if not s.rank_is_static or any(d.max <= 0 for d in s):
+            return False
+    return True
+
+
 def _constant(node: Op, depth: int) -> bool:
     """Bounded search: a Constant, a ShapeOf of a static shape, or built only from those.
     (It never calls ``Op.input_value``, which walks the whole graph up to the Parameters.)"""
