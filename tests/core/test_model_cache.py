@@ -68,3 +68,143 @@ def test_concurrent_processes_write_one_valid_entry(tmp_path):
     assert not [p for p in cache.iterdir() if p.suffix == ".tmp"]
     compiled = Core().compile_model(str(xml), "CPU", {"CACHE_DIR": str(cache)})
     assert compiled.get_property("LOADED_FROM_CACHE") is True
+
+
+# ---------------------------------------------------------------- model files: content keys
+def _add_model_onnx(path, weights, external: str | None = None):
+    """``y = x + w`` saved as ONNX; with ``external``, ``w`` lives in that data file."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    graph = helper.make_graph(
+        [helper.make_node("Add", ["x", "w"], ["y"])],
+        "add_weights",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(weights.shape))],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, list(weights.shape))],
+        [numpy_helper.from_array(weights, "w")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    if external:
+        onnx.save_model(
+            model, str(path), save_as_external_data=True, location=external, size_threshold=0
+        )
+    else:
+        onnx.save_model(model, str(path))
+    return path
+
+
+def _forbid_read_model(monkeypatch):
+    def fail(self, *args, **kwargs):
+        raise AssertionError("a cache hit from a model file must not read the model")
+
+    monkeypatch.setattr(Core, "read_model", fail)
+
+
+def _weights(seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).standard_normal((2, 3)).astype(np.float32)
+
+
+def test_hit_from_an_ir_path_does_not_read_the_model(tmp_path, monkeypatch):
+    import pyvino
+
+    xml = tmp_path / "cnn.xml"
+    pyvino.save_model(conformance_models()["cnn"](), xml)
+    cfg = {"CACHE_DIR": str(tmp_path / "cache")}
+    x = np.random.default_rng(0).standard_normal((1, 3, 8, 8)).astype(np.float32)
+    want = Core().compile_model(str(xml), "CPU", cfg)(x)[0]
+    _forbid_read_model(monkeypatch)
+    hit = Core().compile_model(xml, "CPU", cfg)  # a PathLike keys the same as the string
+    assert hit.get_property("LOADED_FROM_CACHE") is True
+    np.testing.assert_array_equal(hit(x)[0], want)
+
+
+def test_hit_from_an_onnx_path_does_not_read_the_model(tmp_path, monkeypatch):
+    w = _weights(1)
+    onnx_path = _add_model_onnx(tmp_path / "add.onnx", w)
+    cfg = {"CACHE_DIR": str(tmp_path / "cache")}
+    assert (
+        Core().compile_model(str(onnx_path), "CPU", cfg).get_property("LOADED_FROM_CACHE") is False
+    )
+    _forbid_read_model(monkeypatch)
+    hit = Core().compile_model(str(onnx_path), "CPU", cfg)
+    assert hit.get_property("LOADED_FROM_CACHE") is True
+    x = np.ones((2, 3), np.float32)
+    np.testing.assert_array_equal(hit(x)[0], x + w)
+
+
+def test_changing_the_ir_weights_file_misses(tmp_path):
+    import pyvino
+
+    xml = tmp_path / "cnn.xml"
+    pyvino.save_model(conformance_models()["cnn"](), xml)
+    cfg = {"CACHE_DIR": str(tmp_path / "cache")}
+    Core().compile_model(str(xml), "CPU", cfg)
+    weights = bytearray(xml.with_suffix(".bin").read_bytes())
+    weights[-4:] = np.float32(123.0).tobytes()  # the last weight, same size
+    xml.with_suffix(".bin").write_bytes(bytes(weights))
+    again = Core().compile_model(str(xml), "CPU", cfg)
+    assert again.get_property("LOADED_FROM_CACHE") is False
+    assert len(_blobs(tmp_path / "cache")) == 2
+
+
+def test_changing_the_onnx_file_misses_and_compiles_the_new_model(tmp_path):
+    onnx_path = tmp_path / "add.onnx"
+    cfg = {"CACHE_DIR": str(tmp_path / "cache")}
+    x = np.zeros((2, 3), np.float32)
+    _add_model_onnx(onnx_path, _weights(1))
+    Core().compile_model(str(onnx_path), "CPU", cfg)
+    _add_model_onnx(onnx_path, _weights(2))
+    changed = Core().compile_model(str(onnx_path), "CPU", cfg)
+    assert changed.get_property("LOADED_FROM_CACHE") is False
+    np.testing.assert_array_equal(changed(x)[0], _weights(2))
+
+
+def test_changing_an_external_data_file_misses(tmp_path):
+    onnx_path = _add_model_onnx(tmp_path / "add.onnx", _weights(1), external="add.weights")
+    data = tmp_path / "add.weights"
+    cfg = {"CACHE_DIR": str(tmp_path / "cache")}
+    x = np.zeros((2, 3), np.float32)
+    first = Core().compile_model(str(onnx_path), "CPU", cfg)
+    np.testing.assert_array_equal(first(x)[0], _weights(1))
+    data.write_bytes(_weights(3).tobytes())  # the model file itself is unchanged
+    changed = Core().compile_model(str(onnx_path), "CPU", cfg)
+    assert changed.get_property("LOADED_FROM_CACHE") is False
+    np.testing.assert_array_equal(changed(x)[0], _weights(3))
+    again = Core().compile_model(str(onnx_path), "CPU", cfg)
+    assert again.get_property("LOADED_FROM_CACHE") is True
+
+
+def test_an_identical_copy_at_another_path_hits(tmp_path, monkeypatch):
+    import shutil
+
+    first_dir, copy_dir = tmp_path / "a", tmp_path / "b"
+    first_dir.mkdir()
+    _add_model_onnx(first_dir / "add.onnx", _weights(1), external="add.weights")
+    shutil.copytree(first_dir, copy_dir)
+    cfg = {"CACHE_DIR": str(tmp_path / "cache")}
+    Core().compile_model(str(first_dir / "add.onnx"), "CPU", cfg)
+    _forbid_read_model(monkeypatch)
+    copy = Core().compile_model(str(copy_dir / "add.onnx"), "CPU", cfg)
+    assert copy.get_property("LOADED_FROM_CACHE") is True
+    assert len(_blobs(tmp_path / "cache")) == 1
+
+
+def test_model_objects_and_paths_both_hit(tmp_path):
+    onnx_path = _add_model_onnx(tmp_path / "add.onnx", _weights(1))
+    cfg = {"CACHE_DIR": str(tmp_path / "cache")}
+    core = Core()
+    model = core.read_model(str(onnx_path))
+    for source in (model, str(onnx_path)):
+        assert core.compile_model(source, "CPU", cfg).get_property("LOADED_FROM_CACHE") is False
+        assert core.compile_model(source, "CPU", cfg).get_property("LOADED_FROM_CACHE") is True
+    assert len(_blobs(tmp_path / "cache")) == 2  # one entry per kind of key
+
+
+def test_a_missing_model_file_is_a_typed_error_with_cache_dir(tmp_path):
+    import pytest
+    from pyvino import PyvinoError
+
+    with pytest.raises(PyvinoError, match="missing.onnx"):
+        Core().compile_model(
+            str(tmp_path / "missing.onnx"), "CPU", {"CACHE_DIR": str(tmp_path / "cache")}
+        )

@@ -30,18 +30,20 @@ def pack_blob(device: str, payload: bytes, meta: dict[str, Any] | None = None) -
         },
         sort_keys=True,
     ).encode()
-    return b"".join([
-        MAGIC,
-        struct.pack("<II", FORMAT_VERSION, len(header)),
-        header,
-        struct.pack("<Q", len(payload)),
-        payload,
-    ])
+    return b"".join(
+        [
+            MAGIC,
+            struct.pack("<II", FORMAT_VERSION, len(header)),
+            header,
+            struct.pack("<Q", len(payload)),
+            payload,
+        ]
+    )
 
 
 def unpack_blob(blob: bytes, expected_device: str | None = None) -> tuple[dict[str, Any], bytes]:
     """(header, payload); raises BlobFormatError for anything malformed or mismatched."""
-    data = memoryview(bytes(blob))
+    data = memoryview(blob if isinstance(blob, bytes) else bytes(blob))
     if len(data) < 16 or bytes(data[:8]) != MAGIC:
         raise BlobFormatError("not a pyvino compiled blob (bad magic bytes)")
     version, hlen = struct.unpack_from("<II", data, 8)
@@ -52,7 +54,7 @@ def unpack_blob(blob: bytes, expected_device: str | None = None) -> tuple[dict[s
     if 16 + hlen + 8 > len(data):
         raise BlobFormatError("compiled blob is truncated (header)")
     try:
-        header = json.loads(bytes(data[16:16 + hlen]).decode())
+        header = json.loads(bytes(data[16 : 16 + hlen]).decode())
         if not isinstance(header, dict) or not isinstance(header.get("device"), str):
             raise ValueError("header is not a dict with a device")
     except ValueError as exc:
@@ -64,9 +66,10 @@ def unpack_blob(blob: bytes, expected_device: str | None = None) -> tuple[dict[s
             f"compiled blob is truncated or has trailing bytes: payload of {plen} bytes "
             f"declared, {len(data) - start} present"
         )
-    payload = bytes(data[start:])
-    if hashlib.sha256(payload).hexdigest() != header.get("sha256"):
+    # the one integrity check of the payload, hashed in place before its single copy
+    if hashlib.sha256(data[start:]).hexdigest() != header.get("sha256"):
         raise BlobFormatError("compiled blob is corrupted (checksum mismatch)")
+    payload = bytes(data[start:])
     if expected_device is not None and header["device"] != expected_device:
         raise BlobFormatError(
             f"this blob was compiled for device {header['device']}, not {expected_device}"
@@ -94,13 +97,13 @@ def unpack_sections(payload: bytes) -> dict[str, bytes]:
             pos += 4
             if pos + nlen > len(data):
                 raise struct.error("name past end")
-            name = bytes(data[pos:pos + nlen]).decode()
+            name = bytes(data[pos : pos + nlen]).decode()
             pos += nlen
             (dlen,) = struct.unpack_from("<Q", data, pos)
             pos += 8
             if pos + dlen > len(data):
                 raise struct.error("section past end")
-            out[name] = bytes(data[pos:pos + dlen])
+            out[name] = bytes(data[pos : pos + dlen])
             pos += dlen
     except (struct.error, UnicodeDecodeError) as exc:
         raise BlobFormatError(f"compiled blob payload is malformed: {exc}") from None

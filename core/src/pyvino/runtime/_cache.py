@@ -3,6 +3,12 @@
 A hit imports the blob instead of compiling; a corrupt, truncated or stale entry is removed and
 rebuilt, never a crash. Entries are written to a temporary file and renamed into place, so
 processes writing the same entry at once never leave a torn file.
+
+Two kinds of key, as in OpenVINO: a ``Model`` object is keyed on its serialised IR, a model
+*file* (``.xml`` + weights, ``.onnx`` + its external-data files) on the bytes of those files, so
+a hit never reads the model. A file key does not cover extensions added to the Core (a custom
+converter changes the model read from the same file, not the key): clear the cache after
+changing them.
 """
 
 from __future__ import annotations
@@ -35,22 +41,111 @@ def _jsonable(value: Any) -> Any:
 
 
 def cache_key(model: Model, device: str, config: dict[str, Any], plugin: Any) -> str:
-    from pyvino import __version__
+    """Key of a Model object: its serialised IR, device, config, device info, pyvino version."""
     from pyvino.ir import serialize_ir
 
     xml, weights = serialize_ir(model, compress_to_fp16=False)
-    h = hashlib.sha256()
+    h = hashlib.sha256(b"model\0")
     h.update(xml)
     h.update(hashlib.sha256(weights).digest())
+    _add_compile_context(h, device, config, plugin)
+    return h.hexdigest()
+
+
+def file_cache_key(path: Path, device: str, config: dict[str, Any], plugin: Any) -> str | None:
+    """Key of a model file from its bytes and those of every file it reads, without reading
+    the model; None where this format's companion files are not known (read the model then)."""
+    digests = model_file_digests(path)
+    if digests is None:
+        return None
+    h = hashlib.sha256(b"file\0")
+    h.update(path.suffix.lower().encode())
+    for role, digest in digests:
+        h.update(f"\0{role}\0".encode())
+        h.update(digest)
+    _add_compile_context(h, device, config, plugin)
+    return h.hexdigest()
+
+
+def model_file_digests(path: Path) -> list[tuple[str, bytes]] | None:
+    """(role, sha256) of every file the model at ``path`` is read from; None if unknown.
+
+    A role names the file relative to the model (``model``, ``weights``, an ONNX external-data
+    location), so an identical copy of the files at another path gets the same key.
+    """
+    suffix = path.suffix.lower()
+    data = _read(path) if suffix in (".xml", ".onnx") else None
+    if data is None:
+        return None
+    digests = [("model", hashlib.sha256(data).digest())]
+    if suffix == ".xml":
+        return [*digests, ("weights", _file_digest(path.with_suffix(".bin")))]
+    locations = _onnx_external_locations(data)
+    if locations is None:
+        return None
+    return digests + [(f"external:{loc}", _file_digest(path.parent / loc)) for loc in locations]
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _onnx_external_locations(data: bytes) -> list[str] | None:
+    """Sorted external-data locations named in a serialised ONNX model; None if it does not
+    parse (the reader reports that). Every external tensor has a ``location`` entry, so a model
+    without that word is not parsed at all."""
+    if b"location" not in data:
+        return []
+    from google.protobuf.message import DecodeError
+    from onnx import ModelProto, TensorProto
+
+    from pyvino.frontend.onnx._load import iter_tensors
+
+    try:
+        model = ModelProto.FromString(data)
+    except (DecodeError, RuntimeError, ValueError):
+        return None
+    locations = set()
+    for tensor in iter_tensors(model.graph):
+        if tensor.data_location == TensorProto.EXTERNAL:
+            locations.update(e.value for e in tensor.external_data if e.key == "location")
+    return sorted(locations)
+
+
+def _file_digest(path: Path) -> bytes:
+    """sha256 of a file's bytes; a fixed marker for a missing or unreadable file (the reader
+    reports that on a miss)."""
+    try:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").digest()
+    except OSError:
+        return b"missing"
+
+
+def _add_compile_context(h: Any, device: str, config: dict[str, Any], plugin: Any) -> None:
+    """Everything besides the model that a compiled blob depends on."""
+    from pyvino import __version__
+
     device_info = {}
     for key in CACHING_PROPERTIES:
         try:
             device_info[key] = plugin.get_property(key)
         except PyvinoError:
             continue
-    h.update(json.dumps({"device": device, "config": _jsonable(config), "pyvino": __version__,
-                         "device_info": _jsonable(device_info)}, sort_keys=True).encode())
-    return h.hexdigest()
+    h.update(
+        json.dumps(
+            {
+                "device": device,
+                "config": _jsonable(config),
+                "pyvino": __version__,
+                "device_info": _jsonable(device_info),
+            },
+            sort_keys=True,
+        ).encode()
+    )
 
 
 def supports_cache(plugin: Any) -> bool:

@@ -187,21 +187,27 @@ class Core:
         """Compile a Model (or a model path) for a device; no device means AUTO.
 
         With ``CACHE_DIR`` (core property or in ``config``) and a device that can export, the
-        compiled blob is cached and later compiles import it (``LOADED_FROM_CACHE``).
+        compiled blob is cached and later compiles import it (``LOADED_FROM_CACHE``). Given a
+        model *file* (IR or ONNX), the entry is keyed on the files' bytes and a hit does not
+        read the model at all.
         """
-        if not isinstance(model, Model):
-            model = self.read_model(model)
         config = dict(config or {})
         cache_dir = config.pop("CACHE_DIR", None) or self._config.get("CACHE_DIR")
         plugin, implied = self._resolve(device_name)
         full = {**implied, **config}
         if cache_dir and _cache.supports_cache(plugin):
             return self._compile_cached(model, plugin, full, Path(cache_dir))
+        model = self.read_model(model)
         return CompiledModel(plugin.compile_model(model, full), plugin.name)
 
-    def _compile_cached(self, model: Model, plugin: DevicePlugin, config: dict[str, Any],
+    def _compile_cached(self, model: Any, plugin: DevicePlugin, config: dict[str, Any],
                         cache_dir: Path) -> CompiledModel:
-        key = _cache.cache_key(model, plugin.name, config, plugin)
+        key = None
+        if _is_model_path(model):
+            key = _cache.file_cache_key(Path(model), plugin.name, config, plugin)
+        if key is None:
+            model = self.read_model(model)
+            key = _cache.cache_key(model, plugin.name, config, plugin)
         path = cache_dir / f"{key}.blob"
         blob = _cache.load(path)
         if blob is not None:
@@ -212,6 +218,7 @@ class Core:
                 return CompiledModel(backend, plugin.name)
             except PyvinoError as exc:
                 _cache.discard(path, str(exc))
+        model = self.read_model(model)
         compiled = CompiledModel(plugin.compile_model(model, config), plugin.name)
         _cache.store(path, compiled.export_model())
         return compiled
@@ -262,6 +269,11 @@ class _OpsExtension:
     @hookimpl
     def pyvino_opsets(self) -> list[Opset]:
         return [Opset("extension", self.ops)]
+
+
+def _is_model_path(model: Any) -> bool:
+    """A path to a model file (not IR text given as a string)."""
+    return isinstance(model, (str, os.PathLike)) and not str(model).lstrip().startswith("<")
 
 
 def _import_extension(spec: str) -> ModuleType:

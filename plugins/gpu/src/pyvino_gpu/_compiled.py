@@ -23,8 +23,14 @@ from pyvino_gpu.kernels._common import NUMPY_OF_CTYPE
 class GPUCompiledModel(CompiledBackend):
     """A plan made runnable on one OpenCL device."""
 
-    def __init__(self, model: Model, config: dict[str, Any], info: _devices.DeviceInfo,
-                 plan: Plan, binaries: list[bytes | None] | None = None) -> None:
+    def __init__(
+        self,
+        model: Model,
+        config: dict[str, Any],
+        info: _devices.DeviceInfo,
+        plan: Plan,
+        binaries: list[bytes | None] | None = None,
+    ) -> None:
         import pyopencl as cl
 
         super().__init__(model, config, "GPU")
@@ -32,17 +38,33 @@ class GPUCompiledModel(CompiledBackend):
         self.plan = plan
         self.context = _devices.context(info)
         binaries = binaries or [None] * len(plan.sources)
-        self.programs = [_program.build(self.context, info, src, binary)
-                         for src, binary in zip(plan.sources, binaries, strict=True)]
+        self.programs = [
+            _program.build(self.context, info, src, binary)
+            for src, binary in zip(plan.sources, binaries, strict=True)
+        ]
         flags = cl.mem_flags.READ_ONLY | cl.mem_flags.COPY_HOST_PTR
         on_device = {t.buffer for t in plan.tensors.values() if t.kind == "weight"}
         self.weights = {  # uploaded once, shared by every request
             buf: cl.Buffer(self.context, flags, hostbuf=np.ascontiguousarray(value))
-            for buf, value in plan.constants.items() if buf in on_device
+            for buf, value in plan.constants.items()
+            if buf in on_device
         }
         self.slot_of, self.slot_sizes = plan_buffers(plan.activation_lifetimes())
         self._stored = False
         self._lock = threading.Lock()
+        if _program.builds_at_first_launch(info):
+            self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Launch every kernel once on zero inputs, so a driver that generates code at the
+        first launch (PoCL) does it inside compile_model (as OpenVINO's GPU plugin finishes
+        building every kernel there) and the first inference runs at full speed."""
+        plan = self.plan
+        zeros = [
+            np.zeros(port.shape, dtype=NUMPY_OF_CTYPE[plan.tensors[port.tensor].ctype])
+            for port in plan.inputs
+        ]
+        self.create_sync_request().infer(zeros)
 
     @property
     def num_streams(self) -> int:
@@ -90,8 +112,10 @@ class GPURequest(SyncRequest):
         self._profile_on = bool(compiled.config.get("PERF_COUNT"))
         props = cl.command_queue_properties.PROFILING_ENABLE if self._profile_on else 0
         self.queue = cl.CommandQueue(compiled.context, properties=props)
-        slots = [cl.Buffer(compiled.context, cl.mem_flags.READ_WRITE, size)
-                 for size in compiled.slot_sizes]
+        slots = [
+            cl.Buffer(compiled.context, cl.mem_flags.READ_WRITE, size)
+            for size in compiled.slot_sizes
+        ]
         plan = compiled.plan
 
         def buffer(tid: int) -> Any:
@@ -121,34 +145,66 @@ class GPURequest(SyncRequest):
         try:
             for kernel, gsize, lsize in self._launches:
                 events.append(cl.enqueue_nd_range_kernel(q, kernel, gsize, lsize))
-            results = []
+            results, counts = [], {}
             for port in plan.outputs:
+                if port.valid_rows >= 0 and port.valid_rows not in counts:
+                    counts[port.valid_rows] = self._read(plan.tensors[port.valid_rows])
                 t = plan.tensors[port.tensor]
                 if t.kind == "host":
                     results.append(np.array(plan.constants[t.buffer]))
                     continue
-                host = np.empty(t.shape, dtype=NUMPY_OF_CTYPE[t.ctype])
-                cl.enqueue_copy(q, host, self._buffer(t.id), is_blocking=False)
-                results.append(host)
-            q.finish()
+                results.append(self._read(t))
+            q.finish()  # the last step: valid row counts arrive with the outputs
+            results = [
+                r if p.valid_rows < 0 else _leading_rows(r, counts[p.valid_rows], p.name)
+                for r, p in zip(results, plan.outputs)
+            ]
         except cl.Error as exc:
             raise InferenceError(f"GPU: OpenCL failed while running the model: {exc}") from exc
         if self._profile_on:
             self._record(events)
         self._c.first_run_done()
-        return [r.astype(Type.get(p.etype).dtype, copy=False)
-                for r, p in zip(results, plan.outputs)]
+        return [
+            r.astype(Type.get(p.etype).dtype, copy=False) for r, p in zip(results, plan.outputs)
+        ]
+
+    def _read(self, t: Any) -> np.ndarray:
+        """Enqueue the read of device tensor ``t`` into a new host array (lands at finish)."""
+        host = np.empty(t.shape, dtype=NUMPY_OF_CTYPE[t.ctype])
+        self._cl.enqueue_copy(self.queue, host, self._buffer(t.id), is_blocking=False)
+        return host
 
     def _record(self, events: list[Any]) -> None:
         plan = self._c.plan
-        info = [ProfilingInfo(name, kind, "undef", status, timedelta(0), timedelta(0))
-                for name, kind, status in plan.passive]
+        info = [
+            ProfilingInfo(name, kind, "undef", status, timedelta(0), timedelta(0))
+            for name, kind, status in plan.passive
+        ]
         for launch, event in zip(plan.launches, events):
             ns = max(0, event.profile.end - event.profile.start)
             exec_type = f"{launch.exec_type}__{plan.precision}"
-            info.append(ProfilingInfo(launch.node, launch.node_type, exec_type, "EXECUTED",
-                                      timedelta(microseconds=ns / 1000), timedelta(0)))
+            info.append(
+                ProfilingInfo(
+                    launch.node,
+                    launch.node_type,
+                    exec_type,
+                    "EXECUTED",
+                    timedelta(microseconds=ns / 1000),
+                    timedelta(0),
+                )
+            )
         self._profile = info
 
     def profiling_info(self) -> list[ProfilingInfo]:
         return list(self._profile)
+
+
+def _leading_rows(value: np.ndarray, count: np.ndarray, name: str) -> np.ndarray:
+    """The valid rows of a data-dependent output, checked against its bound."""
+    rows = int(count.reshape(-1)[0])
+    if not 0 <= rows <= value.shape[0]:
+        raise InferenceError(
+            f"GPU: output {name!r}: the device reported {rows} valid rows, "
+            f"expected 0..{value.shape[0]}"
+        )
+    return value[:rows]

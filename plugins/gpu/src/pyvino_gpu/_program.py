@@ -102,9 +102,18 @@ def build(ctx: Any, info: DeviceInfo, source: str, binary: bytes | None = None) 
     return BuiltProgram(prg, key, "source", time.perf_counter() - start, info)
 
 
-def _driver_caches(info: DeviceInfo) -> bool:
-    return "Portable Computing Language" in info.platform \
+def driver_caches(info: DeviceInfo) -> bool:
+    """Whether the driver keeps its own kernel cache that we rely on (PoCL, unless disabled)."""
+    return (
+        "Portable Computing Language" in info.platform
         and os.environ.get("POCL_KERNEL_CACHE", "1") != "0"
+    )
+
+
+def builds_at_first_launch(info: DeviceInfo) -> bool:
+    """Whether the driver generates each kernel's code at its first launch rather than in
+    clBuildProgram (PoCL: per work-group size; answered from its kernel cache when warm)."""
+    return "Portable Computing Language" in info.platform
 
 
 _store_lock = threading.Lock()
@@ -112,7 +121,7 @@ _store_lock = threading.Lock()
 
 def store(built: BuiltProgram) -> bool:
     """Write the cache entry of a program built from source (call after its first launch)."""
-    if built.how != "source" or _driver_caches(built.info):
+    if built.how != "source" or driver_caches(built.info):
         return False
     path = cache_dir() / f"{built.key}.bin"
     with _store_lock:

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from pyvino import BlobFormatError, Model, Op
+from pyvino import BlobFormatError, Model, Op, Type
 
-from pyvino_vpu._fp16 import round_to_f16
+from pyvino_vpu._fp16 import round_to_f16_numpy
 from pyvino_vpu._plan import Plan, Step
 from pyvino_vpu.kernels import Kernel, select_kernel
 
@@ -69,13 +69,18 @@ def bind(model: Model, plan: Plan) -> list[BoundStep]:
         node = nodes.get(step.name)
         if node is None or node.type_name != step.type:
             raise _fail(f"step {step.name!r} ({step.type}) is not a node of the graph")
-        if (len(step.inputs) != len(node.inputs) or len(step.outputs) != node.get_output_size()
-                or len(step.rounded) != len(step.outputs)):
+        if (
+            len(step.inputs) != len(node.inputs)
+            or len(step.outputs) != node.get_output_size()
+            or len(step.rounded) != len(step.outputs)
+        ):
             raise _fail(f"step {step.name!r} has the wrong number of inputs or outputs")
         for port, (slot, src) in enumerate(zip(step.inputs, node.inputs)):
             if source.get(slot) != (src.node.friendly_name, src.index):
-                raise _fail(f"step {step.name!r} input {port} reads slot {slot}, which does "
-                            f"not hold {src.node.friendly_name!r} output {src.index}")
+                raise _fail(
+                    f"step {step.name!r} input {port} reads slot {slot}, which does "
+                    f"not hold {src.node.friendly_name!r} output {src.index}"
+                )
         for i, slot in enumerate(step.outputs):
             _check_slot(plan, slot, f"step {step.name!r}")
             if slot in source:
@@ -89,8 +94,10 @@ def bind(model: Model, plan: Plan) -> list[BoundStep]:
     for slot, result in zip(plan.results, model.get_results()):
         src = result.inputs[0]
         if source.get(slot) != (src.node.friendly_name, src.index):
-            raise _fail(f"output {result.friendly_name!r} reads slot {slot}, which does not "
-                        f"hold {src.node.friendly_name!r} output {src.index}")
+            raise _fail(
+                f"output {result.friendly_name!r} reads slot {slot}, which does not "
+                f"hold {src.node.friendly_name!r} output {src.index}"
+            )
     return bound
 
 
@@ -102,7 +109,8 @@ def _fold(node: Op, cache: dict[int, Sequence[np.ndarray]]) -> Sequence[np.ndarr
     if node.type_name == "ShapeOf":
         shape = node.input_shape(0).to_shape()
         values: Sequence[np.ndarray] = (
-            np.array(shape, dtype=node.get_output_element_type(0).dtype),)
+            np.array(shape, dtype=node.get_output_element_type(0).dtype),
+        )
     elif node.type_name == "Parameter":
         raise _fail(f"constant subgraph depends on input {node.friendly_name!r}")
     else:
@@ -111,15 +119,26 @@ def _fold(node: Op, cache: dict[int, Sequence[np.ndarray]]) -> Sequence[np.ndarr
     return values
 
 
+def _widened_f16(node: Op) -> bool:
+    """A decompression ``Convert`` of fp16 weights: its values are fp16 values already."""
+    return (
+        node.type_name == "Convert"
+        and len(node.inputs) == 1
+        and node.inputs[0].element_type is Type.f16
+        and node.get_output_element_type(0) is Type.f32
+    )
+
+
 def fold_constants(model: Model, plan: Plan) -> dict[int, np.ndarray]:
     """slot -> value of every stored constant; float weights rounded to fp16 (as f32 arrays)."""
     nodes = _nodes_by_name(model)
     cache: dict[int, Sequence[np.ndarray]] = {}
     out: dict[int, np.ndarray] = {}
     for const in plan.constants:
-        value = np.asarray(_fold(nodes[const.node], cache)[const.output])
-        if value.dtype.kind == "f" and not const.exact:
-            value = round_to_f16(value)
+        node = nodes[const.node]
+        value = np.asarray(_fold(node, cache)[const.output])
+        if value.dtype.kind == "f" and not const.exact and not _widened_f16(node):
+            value = round_to_f16_numpy(value)  # once per load: numba's start-up would cost more
         value = value.view()
         value.setflags(write=False)  # shared by every request: no kernel may write into it
         out[const.slot] = value

@@ -6,6 +6,10 @@ reference kernels run at numpy speed; ``round_to_f16`` maps each float32 to the 
 value (round half to even, fp16 subnormals, overflow to +-inf, NaN kept), bit for bit what
 ``x.astype(np.float16).astype(np.float32)`` gives, but several times faster (numba, if
 installed: one vectorised pass, in place on fresh layer outputs).
+
+Values rounded once per load (folded constants) use ``round_to_f16_numpy``: numba's start-up
+(about a second: numba, its registries, scipy) would cost more than it saves there, and a cache
+hit must not pay it before the first inference needs it.
 """
 
 from __future__ import annotations
@@ -56,6 +60,12 @@ def _kernel() -> _Kernel | None:
     return _state["kernel"]
 
 
+def round_to_f16_numpy(x: np.ndarray) -> np.ndarray:
+    """``x`` rounded to the nearest fp16 values, as a new float32 array (numpy only)."""
+    with np.errstate(over="ignore"):  # overflow to inf is fp16's defined result
+        return np.asarray(x).astype(np.float16).astype(np.float32)
+
+
 def round_to_f16(x: np.ndarray, inplace: bool = False) -> np.ndarray:
     """``x`` rounded to the nearest fp16 values, as float32.
 
@@ -67,11 +77,14 @@ def round_to_f16(x: np.ndarray, inplace: bool = False) -> np.ndarray:
         return x.astype(np.float32)
     kernel = _kernel() if x.size >= _MIN_NUMBA_SIZE else None
     if kernel is None:
-        with np.errstate(over="ignore"):  # overflow to inf is fp16's defined result
-            return x.astype(np.float16).astype(np.float32)
-    own = (inplace and x.dtype == np.float32 and x.base is None and x.flags.writeable
-           and x.flags.c_contiguous)
+        return round_to_f16_numpy(x)
+    own = (
+        inplace
+        and x.dtype == np.float32
+        and x.base is None
+        and x.flags.writeable
+        and x.flags.c_contiguous
+    )
     out = x if own else np.array(x, dtype=np.float32, order="C")
     kernel(out.reshape(-1))
     return out
-

@@ -1,0 +1,102 @@
+"""CACHE_DIR on the VPU: a hit imports the blob without compiling; broken entries are rebuilt."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from pyvino._blob import pack_blob, pack_sections, unpack_blob, unpack_sections
+from pyvino_vpu import plugin as vpu_plugin
+from pyvino_vpu.plugin import VPUPlugin
+
+
+def image() -> np.ndarray:
+    return np.random.default_rng(7).standard_normal((1, 3, 16, 16)).astype(np.float32)
+
+
+def the_entry(cache_dir):
+    (entry,) = [p for p in cache_dir.iterdir() if p.suffix == ".blob"]
+    return entry
+
+
+@pytest.fixture
+def compile_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the models VPUPlugin._compile ran for (it still compiles)."""
+    calls: list[str] = []
+    real = VPUPlugin._compile
+
+    def counting(self, model, config):
+        calls.append(model.friendly_name)
+        return real(self, model, config)
+
+    monkeypatch.setattr(VPUPlugin, "_compile", counting)
+    return calls
+
+
+def test_second_compile_imports_the_entry_without_compiling(core, cnn, tmp_path, monkeypatch):
+    config = {"CACHE_DIR": str(tmp_path)}
+    model = cnn()  # one instance: rebuilt models get new node names, hence new keys
+    first = core.compile_model(model, "VPU", config)
+    assert first.get_property("LOADED_FROM_CACHE") is False
+    want = first(image())[0]
+
+    def no_compile_pass(*args, **kwargs):
+        raise AssertionError("a cache hit must not run the VPU compile passes")
+
+    for name in ("runtime_model", "build_plan", "pack_payload"):
+        monkeypatch.setattr(vpu_plugin, name, no_compile_pass)
+    monkeypatch.setattr(VPUPlugin, "_compile", no_compile_pass)
+    second = core.compile_model(model, "VPU", config)
+    assert second.get_property("LOADED_FROM_CACHE") is True
+    np.testing.assert_array_equal(second(image())[0], want)
+    assert second.get_property("VPU_SIMULATED_LATENCY_US") == first.get_property(
+        "VPU_SIMULATED_LATENCY_US"
+    )
+    assert second.input(0).get_any_name() == "image"
+
+
+def _plan_mismatch(blob: bytes) -> bytes:
+    """A blob whose checksums all hold but whose plan names a step the graph lacks."""
+    import hashlib
+
+    sections = unpack_sections(unpack_blob(blob, "VPU")[1])
+    plan = json.loads(sections["plan"])
+    plan["steps"][0]["name"] = "no_such_node"
+    sections["plan"] = json.dumps(plan).encode()
+    meta = json.loads(sections["meta"])
+    meta["sha256"]["plan"] = hashlib.sha256(sections["plan"]).hexdigest()
+    sections["meta"] = json.dumps(meta).encode()
+    return pack_blob("VPU", pack_sections(sections))
+
+
+@pytest.mark.parametrize("damage", ["truncated", "corrupted", "plan mismatch"])
+def test_broken_entry_is_ignored_and_rebuilt(core, cnn, tmp_path, compile_calls, damage, caplog):
+    config = {"CACHE_DIR": str(tmp_path)}
+    model = cnn()
+    want = core.compile_model(model, "VPU", config)(image())[0]
+    entry = the_entry(tmp_path)
+    good = entry.read_bytes()
+    middle = len(good) // 2
+    entry.write_bytes(
+        {
+            "truncated": good[:middle],
+            "corrupted": good[:middle]
+            + bytes(b ^ 0xFF for b in good[middle : middle + 64])
+            + good[middle + 64 :],
+            "plan mismatch": _plan_mismatch(good),
+        }[damage]
+    )
+
+    with caplog.at_level("WARNING", logger="pyvino.cache"):
+        rebuilt = core.compile_model(model, "VPU", config)
+    assert rebuilt.get_property("LOADED_FROM_CACHE") is False
+    if damage == "plan mismatch":  # refused by the plugin's import, not the blob checksum
+        assert "does not match its graph" in caplog.text
+    assert compile_calls == ["small_cnn", "small_cnn"]
+    np.testing.assert_array_equal(rebuilt(image())[0], want)
+    assert the_entry(tmp_path).read_bytes() == good  # a good entry is written again
+    again = core.compile_model(model, "VPU", config)
+    assert again.get_property("LOADED_FROM_CACHE") is True
+    assert len(compile_calls) == 2
+    np.testing.assert_array_equal(again(image())[0], want)
