@@ -1,18 +1,22 @@
 """INT8 post-training quantization of zoo classifiers: top-1 agreement with fp32, size, speed.
 
 Builds each zoo model (seeded weights), quantizes it with ``pyvino.quantization.quantize`` on
-``--subset-size`` seeded random inputs, then runs fp32 and INT8 on ``-n`` other random inputs
-(in worker processes) and reports top-1 agreement, the ``.bin`` sizes and median latencies.
+``--subset-size`` seeded random inputs (seeds 0, 1, ...; with ``--max-drop`` the next
+``--validation-size`` seeds validate the accuracy control), then runs fp32 and INT8 on ``-n``
+other random inputs (seeds 10**6 + i, never used for calibration or tuning; in worker
+processes) and reports top-1 agreement, the ``.bin`` sizes and median latencies.
 ``--fp16-baseline`` also measures a model whose weights were rounded to f16, to show how
 sensitive the (random-weight) network is to any perturbation of its weights.
 
     python benchmarks/quantize_zoo.py                          # resnet18 + mobilenet_v2, 500
     python benchmarks/quantize_zoo.py -m resnet18 -n 100 --subset-size 50 --json q.json
+    python benchmarks/quantize_zoo.py --estimator mse --weight-range mse --max-drop 0.005
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -36,8 +40,9 @@ def sample(seed: int) -> np.ndarray:
     return np.random.default_rng(seed).standard_normal(SHAPE).astype(np.float32)
 
 
-def _evaluate(paths: list[str], seeds: list[int],
-              device: str) -> tuple[list[list[int]], list[list[float]]]:
+def _evaluate(
+    paths: list[str], seeds: list[int], device: str
+) -> tuple[list[list[int]], list[list[float]]]:
     """Worker: top-1 class and latency (ms) of each model for each seed's input."""
     from pyvino.quantization._statistics import runner
 
@@ -55,8 +60,7 @@ def _evaluate(paths: list[str], seeds: list[int],
     return classes, times
 
 
-def evaluate(paths: list[str], n: int, workers: int,
-             device: str) -> tuple[np.ndarray, list[float]]:
+def evaluate(paths: list[str], n: int, workers: int, device: str) -> tuple[np.ndarray, list[float]]:
     """(top-1 classes [models, n], median latency per model) over seeds 10**6 + i."""
     seeds = [10**6 + i for i in range(n)]
     chunks = [seeds[i::workers] for i in range(workers) if seeds[i::workers]]
@@ -69,8 +73,9 @@ def evaluate(paths: list[str], n: int, workers: int,
         os.environ.update({k: "1" for k in _THREAD_VARS})
         try:
             with ProcessPoolExecutor(len(chunks), mp_context=get_context("spawn")) as pool:
-                results = list(pool.map(_evaluate, [paths] * len(chunks), chunks,
-                                        [device] * len(chunks)))
+                results = list(
+                    pool.map(_evaluate, [paths] * len(chunks), chunks, [device] * len(chunks))
+                )
         finally:
             for k, v in saved.items():
                 os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
@@ -86,9 +91,19 @@ def run_model(name: str, args: argparse.Namespace, folder: Path) -> dict[str, An
     zoo.build(name, str(onnx_path))
     model = pyvino.convert_model(str(onnx_path))
     start = time.perf_counter()
-    calibration = (sample(i) for i in range(args.subset_size))
-    quantized = quantize(model, calibration, subset_size=args.subset_size, preset=args.preset,
-                         range_estimator=args.estimator, device=args.device, progress=True)
+    calibration = (sample(i) for i in itertools.count())  # statistics, then validation
+    quantized = quantize(
+        model,
+        calibration,
+        subset_size=args.subset_size,
+        preset=args.preset,
+        range_estimator=args.estimator,
+        weight_range=args.weight_range,
+        max_drop=args.max_drop,
+        validation_size=args.validation_size,
+        device=args.device,
+        progress=True,
+    )
     quantize_s = time.perf_counter() - start
     paths = [folder / f"{name}_fp32.xml", folder / f"{name}_int8.xml"]
     pyvino.save_model(model, paths[0], compress_to_fp16=False)
@@ -100,14 +115,34 @@ def run_model(name: str, args: argparse.Namespace, folder: Path) -> dict[str, An
     classes, times = evaluate([str(p) for p in paths], args.n, args.workers, args.device)
     sizes = [p.with_suffix(".bin").stat().st_size for p in paths]
     result = {
-        "model": name, "samples": args.n, "subset_size": args.subset_size,
-        "preset": args.preset, "range_estimator": args.estimator, "device": args.device,
+        "model": name,
+        "samples": args.n,
+        "subset_size": args.subset_size,
+        "preset": args.preset,
+        "range_estimator": args.estimator,
+        "weight_range": args.weight_range,
+        "max_drop": args.max_drop,
+        "device": args.device,
         "top1_agreement_int8": float(np.mean(classes[1] == classes[0])),
-        "fp32_bin_bytes": sizes[0], "int8_bin_bytes": sizes[1],
+        "fp32_bin_bytes": sizes[0],
+        "int8_bin_bytes": sizes[1],
         "size_ratio": sizes[0] / sizes[1],
-        "fp32_median_ms": times[0], "int8_median_ms": times[1],
-        "quantize_seconds": quantize_s, "evaluate_seconds": time.perf_counter() - start,
+        "fp32_median_ms": times[0],
+        "int8_median_ms": times[1],
+        "quantize_seconds": quantize_s,
+        "evaluate_seconds": time.perf_counter() - start,
     }
+    info = quantized.get_rt_info(["quantization_parameters"])
+    for key in (
+        "reverted_layers",
+        "reverted_layer_count",
+        "quantized_layer_count",
+        "quantized_mac_fraction",
+        "validation_agreement_before",
+        "validation_agreement_after",
+    ):
+        if key in info:
+            result[key] = info[key]
     if args.fp16_baseline:
         result["top1_agreement_fp16_weights"] = float(np.mean(classes[2] == classes[0]))
     return result
@@ -119,10 +154,28 @@ def main() -> None:
     p.add_argument("-n", type=int, default=500, help="held-out random inputs (500)")
     p.add_argument("--subset-size", type=int, default=300, help="calibration inputs (300)")
     p.add_argument("--preset", default="performance", choices=["performance", "mixed"])
-    p.add_argument("--estimator", default="minmax",
-                   choices=["minmax", "mean_minmax", "percentile"])
-    p.add_argument("-d", "--device", default="CPU",
-                   help='device for calibration and evaluation ("reference": numpy evaluate)')
+    p.add_argument(
+        "--estimator", default="minmax", choices=["minmax", "mean_minmax", "percentile", "mse"]
+    )
+    p.add_argument("--weight-range", default="minmax", choices=["minmax", "mse"])
+    p.add_argument(
+        "--max-drop",
+        type=float,
+        default=None,
+        help="accuracy control: revert layers until validation agreement >= 1 - this",
+    )
+    p.add_argument(
+        "--validation-size",
+        type=int,
+        default=300,
+        help="validation inputs for --max-drop (seeds after the calibration ones)",
+    )
+    p.add_argument(
+        "-d",
+        "--device",
+        default="CPU",
+        help='device for calibration and evaluation ("reference": numpy evaluate)',
+    )
     p.add_argument("--workers", type=int, default=0, help="processes (0: one per core)")
     p.add_argument("--fp16-baseline", action="store_true")
     p.add_argument("--json", default=None)
@@ -133,11 +186,18 @@ def main() -> None:
         for name in args.models:
             r = run_model(name, args, Path(tmp))
             results.append(r)
-            line = (f"{name}: top-1 agreement int8 vs fp32 {100 * r['top1_agreement_int8']:.1f}%"
-                    f" on {r['samples']} random inputs; .bin {r['fp32_bin_bytes'] / 2**20:.1f}"
-                    f" -> {r['int8_bin_bytes'] / 2**20:.1f} MiB ({r['size_ratio']:.2f}x); "
-                    f"median latency fp32 {r['fp32_median_ms']:.1f} ms, int8 "
-                    f"{r['int8_median_ms']:.1f} ms")
+            line = (
+                f"{name}: top-1 agreement int8 vs fp32 {100 * r['top1_agreement_int8']:.1f}%"
+                f" on {r['samples']} random inputs; .bin {r['fp32_bin_bytes'] / 2**20:.1f}"
+                f" -> {r['int8_bin_bytes'] / 2**20:.1f} MiB ({r['size_ratio']:.2f}x); "
+                f"median latency fp32 {r['fp32_median_ms']:.1f} ms, int8 "
+                f"{r['int8_median_ms']:.1f} ms"
+            )
+            if "reverted_layer_count" in r:
+                line += (
+                    f"; reverted {r['reverted_layer_count']} layer(s), "
+                    f"{100 * float(r['quantized_mac_fraction']):.1f}% of MACs int8"
+                )
             if "top1_agreement_fp16_weights" in r:
                 line += f"; fp16 weights {100 * r['top1_agreement_fp16_weights']:.1f}%"
             print(line, flush=True)

@@ -46,7 +46,7 @@ def cnn(channels: int = 32, classes: int = 10, seed: int = 2) -> Model:
     x = ops.parameter([1, 3, 16, 16], "f32", name="x")
     conv = dict(dilations=[1, 1], pads_begin=[1, 1], pads_end=[1, 1])
     w1 = (rng.standard_normal((channels, 3, 3, 3)) / np.sqrt(27)).astype(np.float32)
-    w2 = (rng.standard_normal((channels, channels, 3, 3)) / np.sqrt(9 * channels))
+    w2 = rng.standard_normal((channels, channels, 3, 3)) / np.sqrt(9 * channels)
     y = ops.relu(ops.convolution(x, w1, strides=[1, 1], **conv))
     y = ops.relu(ops.convolution(y, w2.astype(np.float32), strides=[2, 2], **conv))
     y = ops.reduce_mean(y, np.array([2, 3]), keep_dims=False)
@@ -75,5 +75,8 @@ def test_quantized_ir_round_trips_and_runs(tmp_path):
     loaded = core.read_model(tmp_path / "q.xml")
     assert sum(n.type_name == "FakeQuantize" for n in loaded.get_ordered_ops()) == 6
     x = data[0]
-    np.testing.assert_allclose(core.compile_model(loaded, "CPU")(x)[0],
-                               core.compile_model(quantized, "CPU")(x)[0], rtol=1e-6)
+    np.testing.assert_allclose(
+        core.compile_model(loaded, "CPU")(x)[0],
+        core.compile_model(quantized, "CPU")(x)[0],
+        rtol=1e-6,
+    )

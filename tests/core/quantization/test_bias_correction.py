@@ -8,8 +8,9 @@ from pyvino import Core, Model
 from pyvino.quantization import quantize
 
 RNG = np.random.default_rng(8)
-W = (RNG.standard_normal((6, 4, 1, 1)) * np.array([1, 1, 1, 40])[None, :, None, None]
-     ).astype(np.float32)  # one large input channel: coarse steps for the others
+W = (RNG.standard_normal((6, 4, 1, 1)) * np.array([1, 1, 1, 40])[None, :, None, None]).astype(
+    np.float32
+)  # one large input channel: coarse steps for the others
 B = RNG.standard_normal((1, 6, 1, 1)).astype(np.float32)
 DATA = [(RNG.standard_normal((1, 4, 5, 5)) + 2.0).astype(np.float32) for _ in range(10)]
 
@@ -17,8 +18,9 @@ DATA = [(RNG.standard_normal((1, 4, 5, 5)) + 2.0).astype(np.float32) for _ in ra
 def conv_bias() -> Model:
     ops = pyvino.opset15
     x = ops.parameter([1, 4, 5, 5], "f32", name="x")
-    y = ops.convolution(x, W, strides=[1, 1], dilations=[1, 1], pads_begin=[0, 0],
-                        pads_end=[0, 0], name="conv")
+    y = ops.convolution(
+        x, W, strides=[1, 1], dilations=[1, 1], pads_begin=[0, 0], pads_end=[0, 0], name="conv"
+    )
     return Model([ops.add(y, B, name="bias")], [x], "conv_bias")
 
 

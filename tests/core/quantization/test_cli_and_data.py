@@ -19,11 +19,17 @@ def conv_model() -> Model:
     ops = pyvino.opset15
     x = ops.parameter([1, 3, 8, 8], "f32", name="x")
     w = (RNG.standard_normal((16, 3, 3, 3)) * 0.2).astype(np.float32)
-    y = ops.convolution(x, w, strides=[1, 1], dilations=[1, 1], pads_begin=[0, 0],
-                        pads_end=[0, 0], name="conv")
+    y = ops.convolution(
+        x, w, strides=[1, 1], dilations=[1, 1], pads_begin=[0, 0], pads_end=[0, 0], name="conv"
+    )
     y = ops.reduce_mean(ops.relu(y), np.array([2, 3]), keep_dims=False, name="gap")
-    y = ops.matmul(y, RNG.standard_normal((16, 10)).astype(np.float32), transpose_a=False,
-                   transpose_b=False, name="fc")
+    y = ops.matmul(
+        y,
+        RNG.standard_normal((16, 10)).astype(np.float32),
+        transpose_a=False,
+        transpose_b=False,
+        name="fc",
+    )
     y.output(0).set_names(["logits"])
     return Model([y], [x], "net")
 
@@ -41,9 +47,22 @@ def test_cli_quantizes_with_a_folder_and_reports(tmp_path, capsys):
     for i in range(12):  # without the batch axis: it is added
         np.save(data / f"{i:03d}.npy", RNG.standard_normal((3, 8, 8)).astype(np.float32))
     out = tmp_path / "net_int8.xml"
-    code = cli("-m", str(tmp_path / "net.xml"), "--data", str(data), "--subset-size", "8",
-               "--eval-size", "4", "-o", str(out), "--ignored-names", "fc",
-               "--progress", "false")
+    code = cli(
+        "-m",
+        str(tmp_path / "net.xml"),
+        "--data",
+        str(data),
+        "--subset-size",
+        "8",
+        "--eval-size",
+        "4",
+        "-o",
+        str(out),
+        "--ignored-names",
+        "fc",
+        "--progress",
+        "false",
+    )
     assert code == 0
     text = capsys.readouterr().out
     assert "calibration: 8 sample(s)" in text and "ignored scope" in text and "fc" in text
@@ -56,9 +75,23 @@ def test_cli_quantizes_with_a_folder_and_reports(tmp_path, capsys):
 
 def test_cli_without_data_uses_random_inputs(tmp_path, capsys):
     pyvino.save_model(conv_model(), tmp_path / "net.xml", compress_to_fp16=False)
-    assert cli("-m", str(tmp_path / "net.xml"), "--subset-size", "3", "--eval-size", "2",
-               "-o", str(tmp_path / "q.xml"), "--preset", "mixed",
-               "--range-estimator", "percentile") == 0
+    assert (
+        cli(
+            "-m",
+            str(tmp_path / "net.xml"),
+            "--subset-size",
+            "3",
+            "--eval-size",
+            "2",
+            "-o",
+            str(tmp_path / "q.xml"),
+            "--preset",
+            "mixed",
+            "--range-estimator",
+            "percentile",
+        )
+        == 0
+    )
     assert "seeded random inputs" in capsys.readouterr().out
 
 

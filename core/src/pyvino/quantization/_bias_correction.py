@@ -14,6 +14,7 @@ import numpy as np
 from pyvino._core_ops import Constant
 from pyvino._model import Model
 from pyvino._node import Op
+from pyvino.quantization._layers import BiasEdit
 from pyvino.quantization._targets import Target, constant_source
 
 
@@ -45,18 +46,24 @@ def _bias_port(add: Op, node: Op, rank: int, variable: set[int]) -> tuple[int, n
     return port, bias
 
 
-def correct_biases(model: Model, targets: list[Target], means: dict[int, np.ndarray],
-                   variable: set[int]) -> int:
-    """Shift the bias after every quantized layer with a known mean input; how many changed.
+def correct_biases(
+    model: Model, targets: list[Target], means: dict[int, np.ndarray], variable: set[int]
+) -> dict[int, BiasEdit]:
+    """Shift the bias after every quantized layer with a known mean input; the edits made,
+    by ``id`` of the layer.
 
     ``means`` maps ``id(target.node)`` to the mean of its activation input (input 0).
     """
     users = _consumers(model)
-    corrected = 0
+    edits: dict[int, BiasEdit] = {}
     for target in targets:
         node, mean = target.node, means.get(id(target.node))
-        if mean is None or target.weight is None or target.weight_port != 1 \
-                or target.activation_ports != [0]:
+        if (
+            mean is None
+            or target.weight is None
+            or target.weight_port != 1
+            or target.activation_ports != [0]
+        ):
             continue
         after = users.get(id(node), [])
         if len(after) != 1:
@@ -75,7 +82,9 @@ def correct_biases(model: Model, targets: list[Target], means: dict[int, np.ndar
             shape[axis - (diff.ndim - bias.ndim)] = -1
         new_bias = (bias + shift.reshape(shape)).astype(np.float32)
         add = after[0]
-        add.inputs[port] = Constant(new_bias, add.inputs[port].element_type,
-                                    f"{add.friendly_name}/corrected_bias").output(0)
-        corrected += 1
-    return corrected
+        original = add.inputs[port]
+        add.inputs[port] = Constant(
+            new_bias, original.element_type, f"{add.friendly_name}/corrected_bias"
+        ).output(0)
+        edits[id(node)] = BiasEdit(add, port, original, add.inputs[port])
+    return edits

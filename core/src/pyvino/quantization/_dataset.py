@@ -25,8 +25,9 @@ ARRAY_SUFFIXES = (".npy", ".npz")
 class Dataset:
     """``Dataset(source, transform_fn)`` as ``nncf.Dataset``: items are ``transform_fn(item)``."""
 
-    def __init__(self, source: Iterable[Any] | str | Path,
-                 transform_fn: Callable[[Any], Any] | None = None) -> None:
+    def __init__(
+        self, source: Iterable[Any] | str | Path, transform_fn: Callable[[Any], Any] | None = None
+    ) -> None:
         self.source = source
         self.transform_fn = transform_fn
 
@@ -51,8 +52,9 @@ def folder_items(folder: Path, ports: Sequence[Output]) -> Iterator[Any]:
     """Each data file of ``folder`` (sorted by name) as one calibration item."""
     if not folder.is_dir():
         raise PyvinoError(f"{folder}: not a folder of calibration data")
-    files = sorted(p for p in folder.iterdir()
-                   if p.suffix.lower() in ARRAY_SUFFIXES + IMAGE_SUFFIXES)
+    files = sorted(
+        p for p in folder.iterdir() if p.suffix.lower() in ARRAY_SUFFIXES + IMAGE_SUFFIXES
+    )
     if not files:
         raise PyvinoError(f"{folder}: no .npy, .npz or image files")
     for path in files:
@@ -71,11 +73,16 @@ def read_image(path: Path, port: Output) -> np.ndarray:
     try:
         from PIL import Image
     except ImportError:
-        raise PyvinoError(f"{path}: reading images needs Pillow (pip install pillow); or save "
-                          "the preprocessed inputs as .npy files") from None
+        raise PyvinoError(
+            f"{path}: reading images needs Pillow (pip install pillow); or save "
+            "the preprocessed inputs as .npy files"
+        ) from None
     shape = port.partial_shape
-    if not shape.rank_is_static or len(shape) != 4 or not (shape[2].is_static and
-                                                            shape[3].is_static):
+    if (
+        not shape.rank_is_static
+        or len(shape) != 4
+        or not (shape[2].is_static and shape[3].is_static)
+    ):
         raise PyvinoError(f"{path}: images need a static NCHW model input, got {shape}")
     h, w = shape[2].get_length(), shape[3].get_length()
     with Image.open(path) as img:
@@ -90,8 +97,10 @@ def _fit(array: Any, port: Output, index: int) -> np.ndarray:
         arr = arr[None]
     if not shape.compatible(arr.shape):
         name = sorted(port.names)[0] if port.names else str(index)
-        raise PyvinoError(f"calibration item for input {name!r}: shape {list(arr.shape)} does "
-                          f"not fit the model input {shape}")
+        raise PyvinoError(
+            f"calibration item for input {name!r}: shape {list(arr.shape)} does "
+            f"not fit the model input {shape}"
+        )
     return arr.astype(port.element_type.dtype, copy=False)
 
 
@@ -103,17 +112,22 @@ def to_inputs(item: Any, ports: Sequence[Output]) -> list[np.ndarray]:
             keys = [*sorted(port.names), port.node.friendly_name, i, str(i)]
             key = next((k for k in keys if k in item), None)
             if key is None:
-                raise PyvinoError(f"calibration item has no entry for input {keys[0]!r} "
-                                  f"(keys: {', '.join(map(str, item))})")
+                raise PyvinoError(
+                    f"calibration item has no entry for input {keys[0]!r} "
+                    f"(keys: {', '.join(map(str, item))})"
+                )
             arrays.append(item[key])
     elif isinstance(item, (list, tuple)) and len(ports) > 1:
         if len(item) != len(ports):
-            raise PyvinoError(f"calibration item has {len(item)} arrays, the model has "
-                              f"{len(ports)} inputs")
+            raise PyvinoError(
+                f"calibration item has {len(item)} arrays, the model has {len(ports)} inputs"
+            )
         arrays = list(item)
     else:
         if len(ports) != 1:
-            raise PyvinoError(f"a bare array was given for a model with {len(ports)} inputs; "
-                              "use a dict or a tuple per item")
+            raise PyvinoError(
+                f"a bare array was given for a model with {len(ports)} inputs; "
+                "use a dict or a tuple per item"
+            )
         arrays = [item[0] if isinstance(item, (list, tuple)) and len(item) == 1 else item]
     return [_fit(a, p, i) for i, (a, p) in enumerate(zip(arrays, ports, strict=True))]

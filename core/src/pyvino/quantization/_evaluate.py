@@ -38,16 +38,18 @@ class ComparisonReport:
 
     def summary(self, device: str = "CPU") -> str:
         mib = 1024 * 1024
-        return "\n".join([
-            f"FakeQuantize: {self.activation_fq} on activations, {self.weight_fq} on weights",
-            f"size (.bin): fp32 {self.fp32_bin_bytes / mib:.2f} MiB -> int8 "
-            f"{self.int8_bin_bytes / mib:.2f} MiB ({self.size_ratio:.2f}x smaller)",
-            f"speed ({device}, median latency): fp32 {self.fp32_ms:.2f} ms, int8 "
-            f"{self.int8_ms:.2f} ms ({self.speedup:.2f}x)",
-            f"accuracy: top-1 agreement with fp32 {100 * self.top1_agreement:.1f}% on "
-            f"{self.samples} held-out sample(s); max abs diff of output 0: "
-            f"{self.max_abs_diff:.4g}",
-        ])
+        return "\n".join(
+            [
+                f"FakeQuantize: {self.activation_fq} on activations, {self.weight_fq} on weights",
+                f"size (.bin): fp32 {self.fp32_bin_bytes / mib:.2f} MiB -> int8 "
+                f"{self.int8_bin_bytes / mib:.2f} MiB ({self.size_ratio:.2f}x smaller)",
+                f"speed ({device}, median latency): fp32 {self.fp32_ms:.2f} ms, int8 "
+                f"{self.int8_ms:.2f} ms ({self.speedup:.2f}x)",
+                f"accuracy: top-1 agreement with fp32 {100 * self.top1_agreement:.1f}% on "
+                f"{self.samples} held-out sample(s); max abs diff of output 0: "
+                f"{self.max_abs_diff:.4g}",
+            ]
+        )
 
 
 def bin_size(model: Model) -> int:
@@ -70,9 +72,16 @@ def top1(output: np.ndarray) -> np.ndarray:
     return arr.reshape(-1, arr.shape[-1]).argmax(axis=1) if arr.ndim else arr.reshape(1)
 
 
-def compare_models(fp32: Model, int8: Model, samples: Iterable[list[np.ndarray]], *,
-                   device: str = "CPU", core: Core | None = None,
-                   progress: bool | None = None, total: int | None = None) -> ComparisonReport:
+def compare_models(
+    fp32: Model,
+    int8: Model,
+    samples: Iterable[list[np.ndarray]],
+    *,
+    device: str = "CPU",
+    core: Core | None = None,
+    progress: bool | None = None,
+    total: int | None = None,
+) -> ComparisonReport:
     """Run both models on ``samples`` (input lists) and compare output 0 and latency
     (``device="reference"``: the ops' numpy evaluate, no plugin)."""
     runs = [runner(m, device, core) for m in (fp32, int8)]
@@ -98,8 +107,13 @@ def compare_models(fp32: Model, int8: Model, samples: Iterable[list[np.ndarray]]
             bar.close()
     acts, weights = count_fake_quantize(int8)
     return ComparisonReport(
-        samples=len(times[0]), top1_agreement=agree / max(seen, 1), max_abs_diff=max_diff,
+        samples=len(times[0]),
+        top1_agreement=agree / max(seen, 1),
+        max_abs_diff=max_diff,
         fp32_ms=statistics.median(times[0]) if times[0] else 0.0,
         int8_ms=statistics.median(times[1]) if times[1] else 0.0,
-        fp32_bin_bytes=bin_size(fp32), int8_bin_bytes=bin_size(int8),
-        activation_fq=acts, weight_fq=weights)
+        fp32_bin_bytes=bin_size(fp32),
+        int8_bin_bytes=bin_size(int8),
+        activation_fq=acts,
+        weight_fq=weights,
+    )

@@ -3,11 +3,14 @@
 Range estimators (as POT/NNCF's): ``minmax`` takes the smallest and largest value seen over
 all samples; ``mean_minmax`` averages each sample's min and max (NNCF's MEAN_MINMAX);
 ``percentile`` takes, per sample, the ``100 - p`` and ``p`` percentiles of the tensor and
-averages them over the samples (robust to rare outliers).
+averages them over the samples (robust to rare outliers); ``mse`` keeps the global min-max
+range and a seeded random subsample of each sample's values, on which ``quantize`` searches
+the clipping range with the smallest quantization MSE (``_ranges.mse_activation_range``).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -20,7 +23,9 @@ from pyvino._reference import evaluate_model
 from pyvino.runtime import Core
 from pyvino.tools._observe import with_outputs
 
-RANGE_ESTIMATORS = ("minmax", "mean_minmax", "percentile")
+RANGE_ESTIMATORS = ("minmax", "mean_minmax", "percentile", "mse")
+# Values kept per calibration sample and tensor by the ``mse`` estimator.
+MSE_VALUES_PER_SAMPLE = 1024
 
 
 _MAX_MEAN_ELEMENTS = 1 << 24
@@ -31,8 +36,10 @@ class RangeCollector:
 
     def __init__(self, estimator: str, percentile: float) -> None:
         if estimator not in RANGE_ESTIMATORS:
-            raise PyvinoError(f"unknown range estimator {estimator!r}; expected one of "
-                              f"{', '.join(RANGE_ESTIMATORS)}")
+            raise PyvinoError(
+                f"unknown range estimator {estimator!r}; expected one of "
+                f"{', '.join(RANGE_ESTIMATORS)}"
+            )
         if not 50.0 < percentile <= 100.0:
             raise PyvinoError(f"percentile must be in (50, 100], got {percentile}")
         self.estimator, self.percentile = estimator, percentile
@@ -41,6 +48,8 @@ class RangeCollector:
         self.total: np.ndarray | None = None
         self.count = 0
         self.mean_ok = True
+        self.kept: list[np.ndarray] = []
+        self.rng = np.random.default_rng(0)
 
     def _accumulate(self, value: np.ndarray) -> None:
         if not self.mean_ok:
@@ -65,6 +74,8 @@ class RangeCollector:
         x = x[np.isfinite(x)]
         if x.size == 0:
             return
+        if self.estimator == "mse":
+            self._keep(x)
         if self.estimator != "percentile":
             self.lows.append(float(x.min()))
             self.highs.append(float(x.max()))
@@ -73,10 +84,19 @@ class RangeCollector:
             self.lows.append(float(lo))
             self.highs.append(float(hi))
 
+    def _keep(self, x: np.ndarray) -> None:
+        if x.size > MSE_VALUES_PER_SAMPLE:
+            x = x[self.rng.integers(0, x.size, MSE_VALUES_PER_SAMPLE)]
+        self.kept.append(x)
+
+    def values(self) -> np.ndarray:
+        """The subsample of observed values (``mse`` estimator; empty otherwise)."""
+        return np.concatenate(self.kept) if self.kept else np.zeros(0, np.float32)
+
     def range(self) -> tuple[float, float]:
         if not self.lows:
             return 0.0, 0.0
-        if self.estimator == "minmax":
+        if self.estimator in ("minmax", "mse"):
             return min(self.lows), max(self.highs)
         return float(np.mean(self.lows)), float(np.mean(self.highs))
 
@@ -98,8 +118,13 @@ def progress_bar(total: int, enabled: bool | None, desc: str) -> Any:
         from tqdm import tqdm
     except ImportError:
         return None
-    return tqdm(total=total, desc=desc, unit="sample", disable=None if enabled is None else False,
-                leave=False)
+    return tqdm(
+        total=total,
+        desc=desc,
+        unit="sample",
+        disable=None if enabled is None else False,
+        leave=False,
+    )
 
 
 def collect_ranges(
@@ -121,9 +146,7 @@ def collect_ranges(
     bar = progress_bar(subset_size, progress, "calibration")
     count = 0
     try:
-        for inputs in samples:
-            if count >= subset_size:
-                break
+        for inputs in itertools.islice(samples, subset_size):
             outputs = run(inputs)
             for collector, i in zip(collectors, indices, strict=True):
                 collector.update(outputs[i])

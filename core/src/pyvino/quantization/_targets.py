@@ -32,8 +32,11 @@ class IgnoredScope:
 
     def matches(self, node: Op) -> bool:
         name = node.friendly_name
-        return (name in self.names or node.type_name in self.types
-                or any(re.fullmatch(p, name) for p in self.patterns))
+        return (
+            name in self.names
+            or node.type_name in self.types
+            or any(re.fullmatch(p, name) for p in self.patterns)
+        )
 
 
 def as_ignored_scope(value: Any) -> IgnoredScope:
@@ -77,7 +80,8 @@ def variable_nodes(model: Model) -> set[int]:
     variable: set[int] = set()
     for node in model.get_ordered_ops():
         if (node.type_name != "Constant" and not node.inputs) or any(
-                id(i.node) in variable for i in node.inputs):
+            id(i.node) in variable for i in node.inputs
+        ):
             variable.add(id(node))
     return variable
 
