@@ -12,7 +12,12 @@ from pyvino.testing import DeviceConformance, FakeDevice
 
 
 class TestAuto(DeviceConformance):
+    """AUTO's device contract. With the CPU start-up helper on, the first requests run on CPU
+    and later ones on the accelerator (f16 on a GPU), so results of one input may differ
+    between requests by design; the kit checks AUTO with the helper off (tested below)."""
+
     device = "AUTO"
+    config = {"ENABLE_STARTUP_FALLBACK": False}
 
 
 class TestAutoCumulative(DeviceConformance):
