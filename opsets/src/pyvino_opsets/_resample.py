@@ -63,8 +63,9 @@ def _from_taps(idx: np.ndarray, w: np.ndarray, in_len: int) -> np.ndarray:
     return weights
 
 
-def linear_onnx_weights(coords: np.ndarray, in_len: int) -> np.ndarray:
-    """ONNX-style linear: clamp the coordinate into the axis, blend its two neighbours."""
+def linear_onnx_taps(coords: np.ndarray, in_len: int) -> tuple[np.ndarray, np.ndarray]:
+    """ONNX-style linear: clamp the coordinate into the axis, blend its two neighbours (0.5 each
+    where they coincide at an edge). Indices and weights of shape (2, out_len)."""
     c = np.clip(coords, F32(0), F32(in_len - 1))
     i1 = np.minimum(c.astype(np.int64), in_len - 1)
     i2 = np.minimum(i1 + 1, in_len - 1)
@@ -73,11 +74,16 @@ def linear_onnx_weights(coords: np.ndarray, in_len: int) -> np.ndarray:
     same = i1 == i2
     d1 = np.where(same, F32(0.5), d1)
     d2 = np.where(same, F32(0.5), d2)
-    return _from_taps(np.stack([i1, i2]), np.stack([d2, d1]).astype(np.float64), in_len)
+    return np.stack([i1, i2]), np.stack([d2, d1]).astype(np.float64)
 
 
-def cubic_weights(coords: np.ndarray, in_len: int, a: float) -> np.ndarray:
-    """Keys cubic convolution over the 4 neighbours ``floor(c) - 1 .. floor(c) + 2`` (clamped)."""
+def linear_onnx_weights(coords: np.ndarray, in_len: int) -> np.ndarray:
+    return _from_taps(*linear_onnx_taps(coords, in_len), in_len)
+
+
+def cubic_taps(coords: np.ndarray, in_len: int, a: float) -> tuple[np.ndarray, np.ndarray]:
+    """Keys cubic convolution over the 4 neighbours ``floor(c) - 1 .. floor(c) + 2`` (indices
+    clamped). Indices and weights of shape (4, out_len)."""
     base = np.floor(coords)
     s = np.abs(coords - base).astype(np.float64)
     t = 1.0 - s
@@ -90,8 +96,11 @@ def cubic_weights(coords: np.ndarray, in_len: int, a: float) -> np.ndarray:
         ]
     )
     offsets = np.arange(-1, 3).reshape(4, 1)
-    idx = np.clip(base.astype(np.int64) + offsets, 0, in_len - 1)
-    return _from_taps(idx, coeffs, in_len)
+    return np.clip(base.astype(np.int64) + offsets, 0, in_len - 1), coeffs
+
+
+def cubic_weights(coords: np.ndarray, in_len: int, a: float) -> np.ndarray:
+    return _from_taps(*cubic_taps(coords, in_len, a), in_len)
 
 
 def triangle_weights(coords: np.ndarray, in_len: int, a: float) -> np.ndarray:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pyvino import Op, Output, Type
+from pyvino_opsets._resample import cubic_taps, linear_onnx_taps, nearest_indices, source_coords
 
 from pyvino_cpu.kernels import Kernel, Run
 from pyvino_cpu.kernels._jit import kernel, precompile
@@ -58,78 +59,18 @@ def resample_rows(x, out, idx_h, w_h, idx_w, w_w, width, inner, lo, hi):  # noqa
 
 
 # ------------------------------------------------------------------------------ tap tables
-def source_coords(transform: str, out_len: int, in_len: int, scale: float) -> np.ndarray:
-    """Input coordinate of each output position (``coordinate_transformation_mode``), f32."""
-    x = np.arange(out_len, dtype=F32)
-    s = F32(scale)
-    if s == F32(1.0) or out_len == in_len:
-        return x
-    if transform == "align_corners":
-        return x * F32(in_len - 1) / F32(out_len - 1) if out_len > 1 else np.zeros(1, F32)
-    if transform == "asymmetric":
-        return x / s
-    if transform == "tf_half_pixel_for_nn":
-        return (x + F32(0.5)) / s
-    if transform == "pytorch_half_pixel" and out_len <= 1:
-        return np.zeros(out_len, F32)
-    return (x + F32(0.5)) / s - F32(0.5)  # half_pixel, pytorch_half_pixel
-
-
-def _round_half_away(x: np.ndarray) -> np.ndarray:
-    return np.where(x >= 0, np.floor(x + F32(0.5)), np.ceil(x - F32(0.5)))
-
-
-def nearest_taps(coords: np.ndarray, mode: str, downsample: bool, in_len: int) -> Taps:
-    """One tap per output: the input index ``nearest_mode`` picks, clipped to the axis."""
-    if mode == "round_prefer_ceil":
-        idx = _round_half_away(coords)
-    elif mode == "floor":
-        idx = np.floor(coords)
-    elif mode == "ceil":
-        idx = np.ceil(coords)
-    elif mode == "simple":
-        idx = np.ceil(coords) if downsample else np.trunc(coords)
-    else:  # round_prefer_floor
-        half = coords == np.trunc(coords) + F32(0.5)
-        idx = np.where(half, np.floor(coords), _round_half_away(coords))
-    idx = np.clip(idx.astype(np.int64), 0, in_len - 1)[None]
-    return idx, np.ones(idx.shape, F32)
-
-
-def linear_onnx_taps(coords: np.ndarray, in_len: int) -> Taps:
-    """Two taps: the clamped coordinate's neighbours, weighted by distance (0.5 each at an edge)."""
-    c = np.clip(coords, F32(0), F32(in_len - 1))
-    i1 = np.minimum(c.astype(np.int64), in_len - 1)
-    i2 = np.minimum(i1 + 1, in_len - 1)
-    d1, d2 = np.abs(c - i1.astype(F32)), np.abs(c - i2.astype(F32))
-    same = i1 == i2
-    d1, d2 = np.where(same, F32(0.5), d1), np.where(same, F32(0.5), d2)
-    return np.stack([i1, i2]), np.stack([d2, d1]).astype(F32)
-
-
-def cubic_taps(coords: np.ndarray, in_len: int, a: float) -> Taps:
-    """Four taps of Keys' cubic convolution around ``floor(c)`` (indices clamped)."""
-    base = np.floor(coords)
-    s = np.abs(coords - base).astype(np.float64)
-    t = 1.0 - s
-    weights = [
-        a * s * (s - 1.0) ** 2,
-        ((a + 2.0) * s - (a + 3.0)) * s * s + 1.0,
-        ((a + 2.0) * t - (a + 3.0)) * t * t + 1.0,
-        a * t * (t - 1.0) ** 2,
-    ]
-    idx = np.clip(base.astype(np.int64) + np.arange(-1, 3)[:, None], 0, in_len - 1)
-    return idx, np.stack(weights).astype(F32)
-
-
 def axis_taps(attrs: dict[str, Any], in_len: int, out_len: int, scale: float) -> Taps:
+    """The reference's own tap tables (``pyvino_opsets._resample``), weights as float32."""
     coords = source_coords(attrs["coordinate_transformation_mode"], out_len, in_len, scale)
     mode = attrs["mode"]
     if mode == "nearest":
-        return nearest_taps(coords, attrs["nearest_mode"], scale < 1.0, in_len)
+        idx = nearest_indices(coords, attrs["nearest_mode"], scale < 1.0, in_len)[None]
+        return idx, np.ones(idx.shape, F32)
     if mode == "linear_onnx":
-        return linear_onnx_taps(coords, in_len)
-    return cubic_taps(coords, in_len, attrs["cube_coeff"])
+        idx, w = linear_onnx_taps(coords, in_len)
+    else:
+        idx, w = cubic_taps(coords, in_len, attrs["cube_coeff"])
+    return idx, w.astype(F32)
 
 
 def _identity(taps: Taps, in_len: int) -> bool:
