@@ -40,8 +40,9 @@ def reblob(sections: dict[str, bytes], fix_digests: bool = True) -> bytes:
 
     meta = json.loads(sections["meta"])
     if fix_digests:
-        meta["sha256"] = {k: hashlib.sha256(v).hexdigest() for k, v in sections.items()
-                          if k != "meta"}
+        meta["sha256"] = {
+            k: hashlib.sha256(v).hexdigest() for k, v in sections.items() if k != "meta"
+        }
     return pack_blob("VPU", pack_sections({**sections, "meta": json.dumps(meta).encode()}))
 
 
@@ -51,9 +52,18 @@ def test_import_in_a_fresh_process_is_bit_identical(core, cnn, tmp_path):
     (tmp_path / "model.blob").write_bytes(compiled.export_model())
     np.save(tmp_path / "x.npy", x)
     run = subprocess.run(
-        [sys.executable, "-c", IMPORT_AND_RUN, str(tmp_path / "model.blob"),
-         str(tmp_path / "x.npy"), str(tmp_path / "y.npy")],
-        capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-c",
+            IMPORT_AND_RUN,
+            str(tmp_path / "model.blob"),
+            str(tmp_path / "x.npy"),
+            str(tmp_path / "y.npy"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "VPU.0"
     imported = np.load(tmp_path / "y.npy")
@@ -68,12 +78,14 @@ def test_blob_is_self_contained_and_stable(core, cnn):
     assert imported.export_model() == blob
     assert imported.outputs[0].element_type == pyvino.Type.f16  # compile-time choice kept
     meta = json.loads(payload_of(blob)["meta"])
-    assert meta["format"] == 1 and meta["device"] == "VPU"
+    assert meta["format"] == 2 and meta["device"] == "VPU"
     assert meta["pyvino"] == pyvino.__version__ and "pyvino_vpu" in meta
     plan = json.loads(payload_of(blob)["plan"])
     assert [s["name"] for s in plan["steps"]][:3] == ["conv", "bias", "relu6"]
     floats = 8 * 3 * 9 + 8 + 8 * 9 + 8 * 8 * 8 * 10  # conv, bias, depthwise, fc
-    assert len(payload_of(blob)["graph.bin"]) == 2 * floats + 2 * 8  # fp16 + i64 shape
+    graph = json.loads(payload_of(blob)["graph"])
+    stored = sum(node["data"][1] for node in graph["nodes"] if "data" in node)
+    assert stored == 2 * floats + 2 * 8  # fp16 weights + the i64 shape of the Reshape
 
 
 def test_import_chooses_a_stick_and_checks_the_budget(core, cnn):
@@ -98,15 +110,19 @@ def test_corrupted_and_truncated_blobs_are_rejected(core, cnn):
 
 def test_payload_checks_format_device_sections_and_plan(core, cnn):
     sections = payload_of(core.compile_model(cnn(), "VPU").export_model())
-    newer = dict(sections, meta=json.dumps({**json.loads(sections["meta"]), "format": 2}).encode())
-    with pytest.raises(BlobFormatError, match="format version 2 .* newer"):
+    newer = dict(sections, meta=json.dumps({**json.loads(sections["meta"]), "format": 3}).encode())
+    with pytest.raises(BlobFormatError, match="format version 3 .* newer"):
         core.import_model(reblob(newer), "VPU")
-    other = dict(sections, meta=json.dumps({**json.loads(sections["meta"]),
-                                            "device": "GPU"}).encode())
+    older = dict(sections, meta=json.dumps({**json.loads(sections["meta"]), "format": 1}).encode())
+    with pytest.raises(BlobFormatError, match="format version 1 .* older"):
+        core.import_model(reblob(older), "VPU")
+    other = dict(
+        sections, meta=json.dumps({**json.loads(sections["meta"]), "device": "GPU"}).encode()
+    )
     with pytest.raises(BlobFormatError, match="compiled for device 'GPU', not VPU"):
         core.import_model(reblob(other), "VPU")
-    with pytest.raises(BlobFormatError, match="'graph.bin' is corrupted"):
-        core.import_model(reblob(dict(sections, **{"graph.bin": b"\0" * 10}), False), "VPU")
+    with pytest.raises(BlobFormatError, match="'graph' is corrupted"):
+        core.import_model(reblob(dict(sections, graph=b"{}"), False), "VPU")
     with pytest.raises(BlobFormatError, match="lacks section.*plan"):
         core.import_model(reblob({k: v for k, v in sections.items() if k != "plan"}), "VPU")
     plan = json.loads(sections["plan"])
@@ -141,8 +157,20 @@ def test_compile_command_writes_a_blob(core, cnn, tmp_path, capsys):
     parser = argparse.ArgumentParser()
     _compile.add_arguments(parser)
     out = tmp_path / "out" / "small.blob"
-    args = parser.parse_args(["-m", str(xml), "-d", "VPU", "-o", str(out), "-c",
-                              str(tmp_path / "vpu.cfg"), "-p", "VPU_LAYER_OVERHEAD_US=0"])
+    args = parser.parse_args(
+        [
+            "-m",
+            str(xml),
+            "-d",
+            "VPU",
+            "-o",
+            str(out),
+            "-c",
+            str(tmp_path / "vpu.cfg"),
+            "-p",
+            "VPU_LAYER_OVERHEAD_US=0",
+        ]
+    )
     assert _compile.run(args) == 0
     assert "[ SUCCESS ] Blob:" in capsys.readouterr().out
     compiled = core.import_model(out.read_bytes(), "VPU")
