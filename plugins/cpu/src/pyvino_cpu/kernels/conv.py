@@ -23,6 +23,15 @@ if TYPE_CHECKING:
     from pyvino_cpu._parallel import TaskPool
 
 Block = Callable[[int, int, int, int], None]
+# Narrowest column tile (output pixels) per thread: 1x1 GEMMs read the input in place and
+# split by output channels below this; im2col convolutions keep pixel tiles down to 64 (stride
+# 2 layers of ResNet at 28x28 and 14x14 outputs: the GEMM on half the pixels costs what it
+# costs on half the channels, and the tile's im2col runs in parallel with the other tile's).
+POINTWISE_GRAIN = 256
+IM2COL_GRAIN = 64
+# An im2col copy in GEMM flops (the unit of MIN_PARALLEL_WORK): measured about 1 ns per
+# value for stride 2 (ResNet-18: 0.47 ms for 64x9 rows of 784 pixels), 40 GEMM flops' time.
+COPY_WORK = 40.0
 
 
 @kernel()
@@ -51,10 +60,16 @@ def im2col(x, col, kh, kw, sh, sw, dh, dw, ph, pw, wo, p0, p1):  # noqa: ANN001,
                 a, b = max(ox0, lo), min(ox1, hi)
                 dst[base + ox0 : base + max(ox0, min(a, ox1))] = 0.0
                 if b > a:
+                    # sliced from 0 so that numba skips negative-index checks in the loops
+                    d = dst[base + a :]
                     if sw == 1:
-                        dst[base + a : base + b] = src[a + off : b + off]
+                        d[: b - a] = src[a + off : b + off]
+                    elif sw == 2:  # a constant stride: LLVM vectorizes it (shuffled loads)
+                        s = src[2 * a + off :]
+                        for q in range(b - a):
+                            d[q] = s[2 * q]
                     else:
-                        d, s = dst[base + a :], src[a * sw + off :]
+                        s = src[a * sw + off :]
                         for q in range(b - a):
                             d[q] = s[q * sw]
                 dst[base + max(b, ox0) : base + ox1] = 0.0
@@ -97,8 +112,11 @@ class ConvGemm(Kernel):
         if epilogue is None and not self.epilogue.is_identity:
             res = inputs[1] if self.epilogue.residual else None
             epilogue = bind_block(self.epilogue, outputs[0], res, g.n * k, pixels)
-        # GEMM calls re-pack the weights: few big tiles, just enough to share the work
-        grain = 256
+        # GEMM calls re-pack the weights: few big tiles, just enough to share the work. With
+        # im2col, pixel tiles are taken down to narrower ones: a tile's im2col and GEMM then run
+        # back to back on one thread, where splitting the GEMM by output channels first needs
+        # the whole (serial or separately parallel) im2col.
+        grain = POINTWISE_GRAIN if self.pointwise else IM2COL_GRAIN
         work = 2.0 * k * depth * pixels * g.n
         if self.pointwise:
 
@@ -159,7 +177,7 @@ class ConvGemm(Kernel):
             x4 = x.reshape(g.n, g.c, g.h, g.w)
             args = (g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.ph, g.pw, g.wo)
             cols = [col] * g.n
-            copies = 8.0 * col.shape[0] * pixels  # about 8 GEMM flops' time per copied value
+            copies = COPY_WORK * col.shape[0] * pixels
             prepare = [
                 pool.split(
                     pixels, lambda p0, p1, n=n: im2col(x4[n], col, *args, p0, p1), 64, 2, copies

@@ -22,6 +22,8 @@ from pyvino_cpu.kernels._jit import kernel, precompile
 if TYPE_CHECKING:
     from pyvino_cpu._parallel import TaskPool
 
+ROWS_PER_THREAD = 8
+
 _G = np.array([[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]], np.float64)
 
 
@@ -179,7 +181,11 @@ class Winograd(Kernel):
         work = 32.0 * k * c * th * tw  # per image
         runs: list[Run] = []
         for n in range(g.n):
-            if pool.threads > 1 and th < 4 * pool.threads and work >= MIN_PARALLEL_WORK:
+            if (
+                pool.threads > 1
+                and th < ROWS_PER_THREAD * pool.threads
+                and work >= MIN_PARALLEL_WORK
+            ):
                 # few tile rows: transform channel ranges, then GEMM and output by channels
                 def inputs_(c0: int, c1: int, n: int = n) -> None:
                     input_transform(x[n], v, g.ph, g.pw, tw, 0, th, c0, c1)
