@@ -12,6 +12,7 @@ import weakref
 from typing import Any
 
 from pyvino import CompiledBackend, Model, SyncRequest
+from pyvino.passes import batchnorm_folding
 
 from pyvino_cpu._plan import Planner
 from pyvino_cpu._request import CPURequest
@@ -30,6 +31,9 @@ class CPUCompiledModel(CompiledBackend):
     def __init__(
         self, model: Model, config: dict[str, Any], kernels: dict[tuple[str, str], Any]
     ) -> None:
+        # a model read from ONNX (not through convert_model) may still hold BatchNormInference
+        # after its convolutions: fold it here, as OpenVINO's CPU plugin does (model: a clone)
+        batchnorm_folding.run(model)
         super().__init__(model, config, "CPU")
         BLASLimit.acquire()
         weakref.finalize(self, BLASLimit.release)
