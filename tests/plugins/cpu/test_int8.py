@@ -153,6 +153,68 @@ def test_fake_quantize_fuses_after_convolution_bias_relu(core, kernel_size):
     assert_same(out, evaluate_model(fq, [plain])[0])
 
 
+@pytest.mark.parametrize("levels", [9, 256])
+def test_fake_quantize_fuses_after_depthwise_convolution(core, levels):
+    """MobileNet's pattern: depthwise -> bias -> Clamp(0, 6) -> FakeQuantize. The depthwise
+    kernel has no tile hook, so the FakeQuantize runs in place over its output buffer (the
+    ``fake_quantize_inplace`` kernel); the oracle is the reference FakeQuantize applied to the
+    CPU's output without it. Ranges of a power of two put values exactly on ties."""
+
+    def model(with_fq: bool) -> Model:
+        x = ops.parameter([1, 32, 12, 12], "f32", name="x")
+        w = rand(32, 1, 1, 3, 3, seed=8, scale=0.3)
+        y = ops.group_convolution(x, w, **CONV, name="dw")
+        y = ops.clamp(
+            ops.add(y, rand(1, 32, 1, 1, seed=9), name="bias"), min=0.0, max=6.0, name="relu6"
+        )
+        if with_fq:
+            y = ops.fake_quantize(
+                y, f32(0.0), f32(4.0), f32(0.0), f32(4.0), levels=levels, name="fq"
+            )
+        return Model([y], [x], "dw_fq")
+
+    data = rand(1, 32, 12, 12, seed=10) * np.float32(4.0)
+    plain, _ = run_cpu(core, model(False), [data])
+    out, types = run_cpu(core, model(True), [data])
+    assert types["fq"][0] == "OPTIMIZED_OUT" and types["dw"][0] == "EXECUTED"
+    fq = fq_model(plain.shape, [f32(0.0), f32(4.0), f32(0.0), f32(4.0)], levels)
+    assert_same(out, evaluate_model(fq, [plain])[0])
+
+
+@pytest.mark.parametrize("in_place", [False, True])
+def test_fake_quantize_kernels_on_a_block_of_columns(in_place):
+    """The kernels anchors call on output tiles: only rows [r0, r1) x columns [c0, c1)
+    change, each to the reference's value (per-row ranges, boundary values)."""
+    from pyvino_cpu.kernels.fakequant import (
+        fake_quantize_block,
+        fake_quantize_inplace,
+        range_table,
+    )
+
+    il, ih, ol, oh = (
+        f32(-2.0, -1.0, 0.0),
+        f32(2.0, 3.0, 1.0),
+        f32(-2.0, 0.0, 0.0),
+        f32(2.0, 1.0, 8.0),
+    )
+    values = boundary_values(-2.0, 2.0, 17)
+    x = np.resize(values, (6, 2 * len(values)))
+    out = x.copy() if in_place else np.full_like(x, 7.0)
+    before = out.copy()
+    r0, r1, c0, c1 = 1, 5, 3, x.shape[1] - 2
+    table, steps = range_table(il, ih, ol, oh), np.float32(16)
+    if in_place:
+        fake_quantize_inplace(out, table, steps, r0, r1, c0, c1)
+    else:
+        fake_quantize_block(x, out, table, steps, r0, r1, c0, c1)
+    expected = before.copy()
+    for r in range(r0, r1):
+        c = r % 3
+        model = fq_model((c1 - c0,), [il[c], ih[c], ol[c], oh[c]], 17)
+        expected[r, c0:c1] = evaluate_model(model, [x[r, c0:c1].copy()])[0]
+    assert_same(out, expected)
+
+
 # ----------------------------------------------------------------- a quantized zoo model
 @pytest.fixture(scope="module")
 def quantized_resnet18() -> tuple[Model, list[np.ndarray]]:
