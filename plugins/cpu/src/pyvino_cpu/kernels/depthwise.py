@@ -3,8 +3,10 @@
 Weights ``[G, K/G, C/G, kh, kw]`` are packed once as ``[K, C/G, kh, kw]``. Depthwise 3x3 (the
 MobileNet case) copies each channel into the zero-padded phase planes of its stride and runs
 all nine taps as one flat loop over the channel; other shapes accumulate tap by tap into the
-output row. Inner loops index slices with a ``range`` counter from 0, which is what lets LLVM
-vectorize them (numba cannot prove other indices non-negative and keeps scalar code).
+output row. Outputs of at most 8x8 pixels (MobileNet's last stage) go channels-last instead
+(``depthwise_small.py``), and stride 1 with "same" padding reads in place
+(``depthwise_same.py``). Inner loops index slices with a ``range`` counter from 0, which is
+what lets LLVM vectorize them (numba cannot prove other indices non-negative: scalar code).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from pyvino_cpu.kernels import Kernel, Run
 from pyvino_cpu.kernels._epilogue import SimpleEpilogue, epilogue_args, finish_row
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels._jit import as_f32, kernel, precompile
+from pyvino_cpu.kernels.depthwise_same import depthwise3x3_same
+from pyvino_cpu.kernels.depthwise_small import SMALL_OUTPUT_PIXELS, depthwise3x3_small, pack_taps
 
 if TYPE_CHECKING:
     from pyvino_cpu._parallel import TaskPool
@@ -194,6 +198,15 @@ class GroupedConv(Kernel):
             and geom.sh == geom.sw in (1, 2)
             and (geom.kh, geom.kw, geom.dh, geom.dw) == (3, 3, 1, 1)
         )
+        self.small = self.fast3x3 and geom.ho * geom.wo <= SMALL_OUTPUT_PIXELS
+        self.same = (
+            self.fast3x3
+            and not self.small
+            and (geom.sh, geom.ph, geom.pw) == (1, 1, 1)
+            and (geom.ho, geom.wo) == (geom.h, geom.w)
+            and min(geom.h, geom.w) >= 3
+        )
+        self.taps = pack_taps(self.w) if self.small else None
 
     def bind(
         self,
@@ -206,7 +219,12 @@ class GroupedConv(Kernel):
         x = inputs[0].reshape(g.n, g.c, g.h, g.w)
         out = outputs[0].reshape(g.n, g.k, g.ho, g.wo)
         res = inputs[1].reshape(out.shape) if self.epilogue.residual else None
-        if self.fast3x3:
+        contiguous = all(a is None or a.flags.c_contiguous for a in (x, out, res))
+        if self.small:
+            fn, args, w = depthwise3x3_small, (g.sh, g.ph, g.pw), self.taps
+        elif self.same and contiguous:  # it reshapes channels to flat rows
+            fn, args = depthwise3x3_same, ()
+        elif self.fast3x3:
             fn, args = depthwise3x3, (g.sh, g.ph, g.pw)
         else:
             fn, args = grouped_conv, (groups, g.sh, g.sw, g.dh, g.dw, g.ph, g.pw)
@@ -227,5 +245,5 @@ class GroupedConv(Kernel):
         # in GEMM flops (the unit of MIN_PARALLEL_WORK): these loops run far below GEMM speed,
         # about a nanosecond (60 GEMM flops) per output and 250 ns per channel
         outputs = g.n * k * g.ho * g.wo
-        work = (2 * w[0].size + 60) * outputs + 15000 * g.n * k
+        work = (2 * self.w[0].size + 60) * outputs + 15000 * g.n * k
         return pool.split(g.n * k, body, work=work)
