@@ -142,6 +142,7 @@ def latency(pv: Any, ort_run: Any, rounds: int, runs: int) -> tuple[float, float
     for _ in range(rounds):
         for fn, out in zip((pv, ort_run), times):
             settle()
+            fn()  # untimed: the first run after the pause wakes threads and warms caches
             for _ in range(runs):
                 start = time.perf_counter()
                 fn()
