@@ -1,4 +1,5 @@
-"""CACHE_DIR on the GPU: a hit imports the blob without compiling; broken entries are rebuilt."""
+"""CACHE_DIR on the GPU beyond DeviceConformance's checks: an entry only the GPU's import can
+refuse, driver-cached binaries, warm-up launches on lazy drivers."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import numpy as np
 import pytest
 import pyvino
 from pyvino._blob import pack_blob, pack_sections, unpack_blob, unpack_sections
+from pyvino.testing import assert_damaged_entry_is_rebuilt, count_compiles
 from pyvino_gpu import _program
-from pyvino_gpu.plugin import GPUPlugin
 
 ops = pyvino.opset8
 CONFIG = {"INFERENCE_PRECISION_HINT": "f32"}
@@ -35,42 +36,6 @@ def image() -> np.ndarray:
     return np.random.default_rng(2).standard_normal((1, 3, 12, 12)).astype(np.float32)
 
 
-def the_entry(cache_dir):
-    (entry,) = [p for p in cache_dir.iterdir() if p.suffix == ".blob"]
-    return entry
-
-
-@pytest.fixture
-def compile_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Names of the models GPUPlugin._compile ran for (it still compiles)."""
-    calls: list[str] = []
-    real = GPUPlugin._compile
-
-    def counting(self, model, config):
-        calls.append(model.friendly_name)
-        return real(self, model, config)
-
-    monkeypatch.setattr(GPUPlugin, "_compile", counting)
-    return calls
-
-
-def test_second_compile_imports_the_entry_without_compiling(core, tmp_path, monkeypatch):
-    config = {**CONFIG, "CACHE_DIR": str(tmp_path)}
-    model = conv_net()  # one instance: rebuilt models get new node names, hence new keys
-    first = core.compile_model(model, "GPU", config)
-    assert first.get_property("LOADED_FROM_CACHE") is False
-    want = first(image())[0]
-
-    def no_compile(self, model, config):
-        raise AssertionError("a cache hit must not compile")
-
-    monkeypatch.setattr(GPUPlugin, "_compile", no_compile)
-    second = core.compile_model(model, "GPU", config)
-    assert second.get_property("LOADED_FROM_CACHE") is True
-    np.testing.assert_array_equal(second(image())[0], want)
-    assert second.input(0).get_any_name() == "x"
-
-
 def _plan_mismatch(blob: bytes) -> bytes:
     """A blob whose checksums hold but whose plan reads a tensor that does not exist."""
     sections = unpack_sections(unpack_blob(blob, "GPU")[1])
@@ -79,26 +44,18 @@ def _plan_mismatch(blob: bytes) -> bytes:
     return pack_blob("GPU", pack_sections({**sections, "meta": json.dumps(meta).encode()}))
 
 
-def test_entry_its_import_refuses_is_rebuilt(core, tmp_path, compile_calls, caplog):
+def test_entry_its_import_refuses_is_rebuilt(core, tmp_path, monkeypatch, caplog):
+    """Checksums hold but the plan reads a tensor that does not exist: refused by the GPU's
+    import, not by the blob container (byte damage: DeviceConformance)."""
     config = {**CONFIG, "CACHE_DIR": str(tmp_path)}
-    model = conv_net()
-    want = core.compile_model(model, "GPU", config)(image())[0]
-    entry = the_entry(tmp_path)
-    good = entry.read_bytes()
-    entry.write_bytes(_plan_mismatch(good))  # (damaged bytes: DeviceConformance)
-
+    model = conv_net()  # one instance: rebuilt models get new node names, hence new keys
+    compiles = count_compiles(core, "GPU", monkeypatch)
+    core.compile_model(model, "GPU", config)
     with caplog.at_level("WARNING", logger="pyvino.cache"):
-        rebuilt = core.compile_model(model, "GPU", config)
-    assert rebuilt.get_property("LOADED_FROM_CACHE") is False
-    # refused by the plugin's import: the blob's checksums hold
+        assert_damaged_entry_is_rebuilt(core, "GPU", model, [image()], config, _plan_mismatch,
+                                        compiles)
     assert "unknown tensors" in caplog.text
-    assert compile_calls == ["conv_net", "conv_net"]
-    np.testing.assert_array_equal(rebuilt(image())[0], want)
-    assert the_entry(tmp_path).read_bytes() == good  # a good entry is written again
-    again = core.compile_model(model, "GPU", config)
-    assert again.get_property("LOADED_FROM_CACHE") is True
-    assert len(compile_calls) == 2
-    np.testing.assert_array_equal(again(image())[0], want)
+    assert compiles == ["conv_net", "conv_net"]
 
 
 def test_driver_with_its_own_cache_gets_no_binary_in_the_blob(core):

@@ -1,37 +1,19 @@
-"""CACHE_DIR on the VPU: a hit imports the blob without compiling; broken entries are rebuilt."""
+"""CACHE_DIR on the VPU beyond DeviceConformance's checks: a hit runs none of the VPU's compile
+passes and keeps its properties; an entry only the VPU's import can refuse is rebuilt."""
 
 from __future__ import annotations
 
 import json
 
 import numpy as np
-import pytest
 from pyvino._blob import pack_blob, pack_sections, unpack_blob, unpack_sections
+from pyvino.testing import assert_damaged_entry_is_rebuilt, count_compiles
 from pyvino_vpu import plugin as vpu_plugin
 from pyvino_vpu.plugin import VPUPlugin
 
 
 def image() -> np.ndarray:
     return np.random.default_rng(7).standard_normal((1, 3, 16, 16)).astype(np.float32)
-
-
-def the_entry(cache_dir):
-    (entry,) = [p for p in cache_dir.iterdir() if p.suffix == ".blob"]
-    return entry
-
-
-@pytest.fixture
-def compile_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Names of the models VPUPlugin._compile ran for (it still compiles)."""
-    calls: list[str] = []
-    real = VPUPlugin._compile
-
-    def counting(self, model, config):
-        calls.append(model.friendly_name)
-        return real(self, model, config)
-
-    monkeypatch.setattr(VPUPlugin, "_compile", counting)
-    return calls
 
 
 def test_second_compile_imports_the_entry_without_compiling(core, cnn, tmp_path, monkeypatch):
@@ -70,23 +52,15 @@ def _plan_mismatch(blob: bytes) -> bytes:
     return pack_blob("VPU", pack_sections(sections))
 
 
-def test_entry_its_import_refuses_is_rebuilt(core, cnn, tmp_path, compile_calls, caplog):
+def test_entry_its_import_refuses_is_rebuilt(core, cnn, tmp_path, monkeypatch, caplog):
+    """Checksums hold but the plan names a step the graph lacks: refused by the VPU's import,
+    not by the blob container (byte damage: DeviceConformance)."""
     config = {"CACHE_DIR": str(tmp_path)}
     model = cnn()
-    want = core.compile_model(model, "VPU", config)(image())[0]
-    entry = the_entry(tmp_path)
-    good = entry.read_bytes()
-    entry.write_bytes(_plan_mismatch(good))  # (damaged bytes: DeviceConformance)
-
+    compiles = count_compiles(core, "VPU", monkeypatch)
+    core.compile_model(model, "VPU", config)
     with caplog.at_level("WARNING", logger="pyvino.cache"):
-        rebuilt = core.compile_model(model, "VPU", config)
-    assert rebuilt.get_property("LOADED_FROM_CACHE") is False
-    # refused by the plugin's import: the blob's checksums hold
+        assert_damaged_entry_is_rebuilt(core, "VPU", model, [image()], config, _plan_mismatch,
+                                        compiles)
     assert "does not match its graph" in caplog.text
-    assert compile_calls == ["small_cnn", "small_cnn"]
-    np.testing.assert_array_equal(rebuilt(image())[0], want)
-    assert the_entry(tmp_path).read_bytes() == good  # a good entry is written again
-    again = core.compile_model(model, "VPU", config)
-    assert again.get_property("LOADED_FROM_CACHE") is True
-    assert len(compile_calls) == 2
-    np.testing.assert_array_equal(again(image())[0], want)
+    assert compiles == ["small_cnn", "small_cnn"]

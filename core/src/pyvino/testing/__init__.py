@@ -15,6 +15,11 @@ pytest plugin with fixtures (``pytest_plugins = ["pyvino.testing.fixtures"]``).
 from __future__ import annotations
 
 from pyvino._reference import evaluate_model
+from pyvino.testing._cache_checks import (
+    assert_damaged_entry_is_rebuilt,
+    cache_entry,
+    count_compiles,
+)
 from pyvino.testing._device_conformance import DeviceConformance
 from pyvino.testing._device_op_cases import assert_outputs_match, device_op_cases
 from pyvino.testing._fake_device import FakeDevice
@@ -32,7 +37,10 @@ __all__ = [
     "FakeDevice",
     "OpCase",
     "OpConformance",
+    "assert_damaged_entry_is_rebuilt",
     "assert_outputs_match",
+    "cache_entry",
+    "count_compiles",
     "build_case",
     "conformance_models",
     "device_op_cases",

@@ -13,6 +13,12 @@ import pytest
 from pyvino._errors import InferenceError, PropertyError, PyvinoError
 from pyvino._reference import evaluate_model
 from pyvino.runtime import AsyncInferQueue, Core
+from pyvino.testing._cache_checks import (
+    assert_damaged_entry_is_rebuilt,
+    count_compiles,
+    flipped,
+    truncated,
+)
 from pyvino.testing._device_op_cases import OpCaseTests
 from pyvino.testing._guard import check_overrides
 from pyvino.testing._models import conformance_models, random_inputs, tolerance_for
@@ -191,30 +197,26 @@ class DeviceConformance(OpCaseTests):
         with pytest.raises(PyvinoError, match="truncated"):
             core.import_model(blob[: len(blob) // 2], self.device)
 
-    def test_model_cache_hit_and_broken_entries(self, core: Core, tmp_path: Path) -> None:
-        """CACHE_DIR: the second compile loads the entry; a truncated or corrupted entry is
-        ignored (never a crash), compiled again and written back whole."""
+    def test_model_cache_hit_and_broken_entries(
+        self, core: Core, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """CACHE_DIR: the second compile loads the entry without compiling; a truncated or
+        corrupted entry is ignored (never a crash), compiled again and written back whole."""
         caps = core.get_property(self.device, "OPTIMIZATION_CAPABILITIES")
         if "EXPORT_IMPORT" not in caps:
             pytest.skip(f"{self.device} does not advertise EXPORT_IMPORT")
         config = {**self.config, "CACHE_DIR": str(tmp_path)}
         model = self._model(core, "cnn")  # one instance: node names are part of the key
         inputs = random_inputs(model, seed=6)
+        compiles = count_compiles(core, self.device, monkeypatch)
         first = core.compile_model(model, self.device, config)
         assert first.get_property("LOADED_FROM_CACHE") is False
+        assert len(compiles) == 1
         want = first(inputs)[0]
-        (entry,) = [p for p in tmp_path.iterdir() if p.suffix == ".blob"]
-        good = entry.read_bytes()
-        middle = len(good) // 2
-        flipped = good[:middle] + bytes(b ^ 0xFF for b in good[middle:middle + 64])
-        for broken in (good[:middle], flipped + good[middle + 64:]):
-            entry.write_bytes(broken)
-            rebuilt = core.compile_model(model, self.device, config)
-            assert rebuilt.get_property("LOADED_FROM_CACHE") is False
-            np.testing.assert_array_equal(rebuilt(inputs)[0], want)
-            assert entry.read_bytes() == good, "a good entry is written again"
+        for damage in (truncated, flipped):
+            assert_damaged_entry_is_rebuilt(core, self.device, model, inputs, config, damage,
+                                            compiles)
         hit = core.compile_model(model, self.device, config)
-        assert hit.get_property("LOADED_FROM_CACHE") is True
         np.testing.assert_array_equal(hit(inputs)[0], want)
 
     def test_optimal_number_of_infer_requests(self, core: Core) -> None:
