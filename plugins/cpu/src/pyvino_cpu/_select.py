@@ -17,7 +17,7 @@ from pyvino_cpu._epilogue_match import match_simple
 from pyvino_cpu._fusion import Group, anchor_capable
 from pyvino_cpu._program_builder import build_eltwise, fusable
 from pyvino_cpu._quantized import fake_quantize_kernel, split_fake_quantize
-from pyvino_cpu.kernels import Kernel, Run
+from pyvino_cpu.kernels import AfterAnchor, Kernel, Run, in_turn
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels.conv import ConvGemm
 from pyvino_cpu.kernels.depthwise import GroupedConv
@@ -53,7 +53,7 @@ class Choice:
     inputs: list[Output]
 
 
-class Fused(Kernel):
+class Fused(AfterAnchor):
     """An anchor kernel followed by its elementwise epilogue, in place on the output.
 
     Anchors that cut their output into column tiles (``tile_cols``: GEMM convolutions and
@@ -61,13 +61,10 @@ class Fused(Kernel):
     """
 
     def __init__(self, core: Kernel, epilogue: Eltwise, core_inputs: int, anchor: Op) -> None:
-        self.core, self.epilogue, self.n, self.anchor = core, epilogue, core_inputs, anchor
-        self.exec_type = core.exec_type
+        super().__init__(core)
+        self.epilogue, self.n, self.anchor = epilogue, core_inputs, anchor
         cols = getattr(core, "tile_cols", None)
         self.blocked = Eltwise.build(epilogue.p, cols) if cols is not None else None
-
-    def scratch(self) -> list[tuple[tuple[int, ...], np.dtype]]:
-        return self.core.scratch()
 
     def bind(
         self,
@@ -88,14 +85,10 @@ class Fused(Kernel):
                 pool,  # type: ignore[call-arg]
                 epilogue=block,
             )
-        run_core = self.core.bind(inputs[: self.n], outputs, scratch, pool)
-        run_epilogue = self.epilogue.bind(epi_inputs, outputs, [], pool)
-
-        def run() -> None:
-            run_core()
-            run_epilogue()
-
-        return run
+        return in_turn(
+            self.core.bind(inputs[: self.n], outputs, scratch, pool),
+            self.epilogue.bind(epi_inputs, outputs, [], pool),
+        )
 
 
 def _trailing(axes: np.ndarray | list[int], rank: int) -> int | None:

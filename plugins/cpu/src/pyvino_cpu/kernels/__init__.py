@@ -37,3 +37,25 @@ class Kernel:
         pool: TaskPool,
     ) -> Run:
         raise NotImplementedError
+
+
+class AfterAnchor(Kernel):
+    """An anchor kernel plus work on its output after it (an epilogue, FakeQuantize): the
+    scratch buffers and the exec type are the anchor's."""
+
+    def __init__(self, core: Kernel) -> None:
+        self.core = core
+        self.exec_type = core.exec_type
+
+    def scratch(self) -> list[tuple[tuple[int, ...], np.dtype]]:
+        return self.core.scratch()
+
+
+def in_turn(first: Run, then: Run) -> Run:
+    """One step that runs ``first``, then ``then``."""
+
+    def run() -> None:
+        first()
+        then()
+
+    return run

@@ -19,7 +19,7 @@ from pyvino_cpu.kernels import Kernel, Run
 from pyvino_cpu.kernels._epilogue import SimpleEpilogue, epilogue_args, finish_row
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels._jit import as_f32, kernel, precompile
-from pyvino_cpu.kernels.depthwise_same import depthwise3x3_same
+from pyvino_cpu.kernels.depthwise_same import depthwise3x3_same, window3x3
 from pyvino_cpu.kernels.depthwise_small import SMALL_OUTPUT_PIXELS, depthwise3x3_small, pack_taps
 
 if TYPE_CHECKING:
@@ -134,19 +134,9 @@ def depthwise3x3(x, w, out, s, ph, pw, bias, res, has_res, lo_, hi_, k_lo, k_hi)
         b = bias[k]
         if s == 1:  # window rows 0, 1, 2 are the plane shifted by 0, 1, 2 pitches
             r0, r1, r2 = flat, flat[pitch:], flat[2 * pitch :]
+            taps = (w00, w01, w02, w10, w11, w12, w20, w21, w22)
             for q in range(n):
-                y[q] = (
-                    w00 * r0[q]
-                    + w01 * r0[q + 1]
-                    + w02 * r0[q + 2]
-                    + w10 * r1[q]
-                    + w11 * r1[q + 1]
-                    + w12 * r1[q + 2]
-                    + w20 * r2[q]
-                    + w21 * r2[q + 1]
-                    + w22 * r2[q + 2]
-                    + b
-                )
+                y[q] = window3x3(r0, r1, r2, q, taps) + b
         else:  # planes even/even, even/odd, odd/even, odd/odd (row/column phase)
             ee, eo, oe, oo = flat, flat[size:], flat[2 * size :], flat[3 * size :]
             ee2, eo2 = flat[pitch:], flat[size + pitch :]  # padded row 2*oy + 2

@@ -10,44 +10,35 @@ first and last rows too, each with its two input rows).
 
 from __future__ import annotations
 
+import numba
+
 from pyvino_cpu.kernels._jit import kernel
+
+
+@numba.njit(inline="always")
+def window3x3(r0, r1, r2, t, wk):  # noqa: ANN001, ANN201
+    """The 3x3 taps at flat position ``t`` of three row views ``r0, r1, r2`` (each tap at
+    offset 0, 1, 2 of its row), weights ``wk`` a 9-tuple in row-major order. Inlined into the
+    callers' loops, which LLVM still vectorizes: one expression for every 3x3 kernel."""
+    return (
+        wk[0] * r0[t] + wk[1] * r0[t + 1] + wk[2] * r0[t + 2]
+        + wk[3] * r1[t] + wk[4] * r1[t + 1] + wk[5] * r1[t + 2]
+        + wk[6] * r2[t] + wk[7] * r2[t + 1] + wk[8] * r2[t + 2]
+    )  # fmt: skip
 
 
 @kernel()
 def _interior(xf, wk, b, of, rf, has_res, lo, hi, width, n):  # noqa: ANN001, ANN201
     """of[W+1+t] = act(taps at x[t + i*W + j] + b [+ rf[W+1+t]]) for t in [0, n)."""
-    w00, w01, w02, w10, w11, w12, w20, w21, w22 = wk
     r0, r1, r2 = xf, xf[width:], xf[2 * width :]
     o = of[width + 1 :]
-    if has_res:
+    if has_res:  # two loops, so neither tests has_res per element
         rr = rf[width + 1 :]
         for t in range(n):
-            v = (
-                w00 * r0[t]
-                + w01 * r0[t + 1]
-                + w02 * r0[t + 2]
-                + w10 * r1[t]
-                + w11 * r1[t + 1]
-                + w12 * r1[t + 2]
-                + w20 * r2[t]
-                + w21 * r2[t + 1]
-                + w22 * r2[t + 2]
-            )
-            o[t] = min(max(v + b + rr[t], lo), hi)
+            o[t] = min(max(window3x3(r0, r1, r2, t, wk) + b + rr[t], lo), hi)
     else:
         for t in range(n):
-            v = (
-                w00 * r0[t]
-                + w01 * r0[t + 1]
-                + w02 * r0[t + 2]
-                + w10 * r1[t]
-                + w11 * r1[t + 1]
-                + w12 * r1[t + 2]
-                + w20 * r2[t]
-                + w21 * r2[t + 1]
-                + w22 * r2[t + 2]
-            )
-            o[t] = min(max(v + b, lo), hi)
+            o[t] = min(max(window3x3(r0, r1, r2, t, wk) + b, lo), hi)
 
 
 @kernel()

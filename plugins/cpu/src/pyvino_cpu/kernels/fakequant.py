@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from pyvino_cpu.kernels import Kernel, Run
+from pyvino_cpu.kernels import AfterAnchor, Kernel, Run, in_turn
 from pyvino_cpu.kernels._epilogue import bind_block
 from pyvino_cpu.kernels._jit import OPTIONS, precompile
 
@@ -184,17 +184,14 @@ def build_fake_quantize(
     return FakeQuantize(rows, cols, table, levels)
 
 
-class WithFakeQuantize(Kernel):
+class WithFakeQuantize(AfterAnchor):
     """An anchor kernel with a simple epilogue (bias, residual, Relu/Clamp applied while it
     stores), then FakeQuantize in place: on each output tile while it is in cache for kernels
     that compute tiles (``tile_cols``), else as a pass over the output."""
 
     def __init__(self, core: Kernel, fq: FakeQuantize) -> None:
-        self.core, self.fq = core, fq
-        self.exec_type = core.exec_type
-
-    def scratch(self) -> list[tuple[tuple[int, ...], np.dtype]]:
-        return self.core.scratch()
+        super().__init__(core)
+        self.fq = fq
 
     def bind(
         self,
@@ -205,14 +202,9 @@ class WithFakeQuantize(Kernel):
     ) -> Run:
         core, cols = self.core, getattr(self.core, "tile_cols", None)
         if cols is None:
-            run_core = core.bind(inputs, outputs, scratch, pool)
-            run_fq = self.fq.bind(outputs, outputs, [], pool)
-
-            def run() -> None:
-                run_core()
-                run_fq()
-
-            return run
+            return in_turn(
+                core.bind(inputs, outputs, scratch, pool), self.fq.bind(outputs, outputs, [], pool)
+            )
         out = outputs[0].reshape(-1, cols)
         args = (out, self.fq.ranges, self.fq.steps)
         precompile(fake_quantize_inplace, *args, 0, 0, 0, 0)
