@@ -32,7 +32,7 @@ from pyvino._node import Op, Output
 from pyvino._opencl_kernel import OpenCLKernel
 from pyvino._opset import Opset, OpsetBuilder, OpsetRegistry
 from pyvino._partition import Subgraph, partition_model
-from pyvino._properties import PropertySpec
+from pyvino._properties import PropertySpec, finite_float, int_in, parse_bool
 from pyvino._scheduler import RequestPool
 from pyvino._shape import Dimension, PartialShape
 from pyvino._specs import (
@@ -66,6 +66,9 @@ __all__ = [
     "ProfilingInfo",
     "PropertySpec",
     "SyncRequest",
+    "finite_float",
+    "int_in",
+    "parse_bool",
     "Tensor",
     "BOOL",
     "FLOAT",

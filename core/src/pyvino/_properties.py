@@ -20,7 +20,8 @@ class PropertySpec:
     mutable: bool = True
 
 
-def _bool(v: Any) -> bool:
+def parse_bool(v: Any) -> bool:
+    """A property's boolean: True/False, YES/NO, "1"/"0", 1/0 (ValueError otherwise)."""
     if isinstance(v, bool):
         return v
     if isinstance(v, str) and v.upper() in ("YES", "TRUE", "1", "NO", "FALSE", "0"):
@@ -28,6 +29,39 @@ def _bool(v: Any) -> bool:
     if isinstance(v, int) and v in (0, 1):
         return bool(v)
     raise ValueError
+
+
+def int_in(minimum: int, maximum: int | None = None) -> Callable[[Any], int]:
+    """A parser of whole numbers from ``minimum`` to ``maximum`` (inclusive; no upper bound when
+    None): ints, integral floats and numeric strings, never bools."""
+
+    def parse(v: Any) -> int:
+        if isinstance(v, bool) or (isinstance(v, float) and not v.is_integer()):
+            raise ValueError
+        i = int(v)
+        if i < minimum or (maximum is not None and i > maximum):
+            raise ValueError
+        return i
+
+    return parse
+
+
+def finite_float(minimum: float, *, inclusive: bool = True) -> Callable[[Any], float]:
+    """A parser of finite numbers >= ``minimum`` (> ``minimum`` unless ``inclusive``)."""
+
+    def parse(v: Any) -> float:
+        if isinstance(v, bool):
+            raise ValueError
+        f = float(v)
+        if not (f >= minimum if inclusive else f > minimum) or f == float("inf"):
+            raise ValueError
+        return f
+
+    return parse
+
+
+_bool = parse_bool
+_non_negative_int = int_in(0)
 
 
 def _enum(*choices: str) -> Callable[[Any], str]:
@@ -43,15 +77,6 @@ def _enum(*choices: str) -> Callable[[Any], str]:
         return s
 
     return parse
-
-
-def _non_negative_int(v: Any) -> int:
-    if isinstance(v, bool):
-        raise ValueError
-    i = int(v)
-    if i < 0 or (isinstance(v, float) and not v.is_integer()):
-        raise ValueError
-    return i
 
 
 def _streams(v: Any) -> int | str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyvino import DevicePlugin, Model, Op, PropertySpec
+from pyvino import DevicePlugin, Model, Op, PropertySpec, int_in
 
 from pyvino_fpga.bitstreams import BITSTREAMS, DEFAULT_BITSTREAM, Bitstream
 from pyvino_fpga.kernels import ACCEPTS, KERNELS, Kernel
@@ -18,15 +18,6 @@ def _bitstream(value: Any) -> str:
     if value not in BITSTREAMS:
         raise ValueError(value)
     return str(value)
-
-
-def _clock(value: Any) -> int:
-    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-        raise ValueError(value)
-    mhz = int(value)
-    if not 50 <= mhz <= 600:
-        raise ValueError(value)
-    return mhz
 
 
 class FPGAPlugin(DevicePlugin):
@@ -43,7 +34,7 @@ class FPGAPlugin(DevicePlugin):
         "FPGA_BITSTREAM": PropertySpec(
             "FPGA_BITSTREAM", _bitstream, "one of " + ", ".join(BITSTREAMS)
         ),
-        "FPGA_CLOCK_MHZ": PropertySpec("FPGA_CLOCK_MHZ", _clock, "an integer from 50 to 600"),
+        "FPGA_CLOCK_MHZ": PropertySpec("FPGA_CLOCK_MHZ", int_in(50, 600), "an integer from 50 to 600"),
     }
 
     # ----------------------------------------------------------------- properties

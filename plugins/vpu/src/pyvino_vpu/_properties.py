@@ -4,46 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyvino import PropertySpec, Type
+from pyvino import PropertySpec, Type, finite_float, int_in, parse_bool
 
 MB = 1 << 20
 
 
-def _positive_int(v: Any) -> int:
-    if isinstance(v, bool) or (isinstance(v, float) and not v.is_integer()):
-        raise ValueError
-    i = int(v)
-    if i <= 0:
-        raise ValueError
-    return i
-
-
-def _positive_float(v: Any) -> float:
-    if isinstance(v, bool):
-        raise ValueError
-    f = float(v)
-    if not f > 0 or f == float("inf"):
-        raise ValueError
-    return f
-
-
-def _non_negative_float(v: Any) -> float:
-    if isinstance(v, bool):
-        raise ValueError
-    f = float(v)
-    if not 0 <= f < float("inf"):
-        raise ValueError
-    return f
-
-
-def _bool(v: Any) -> bool:
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, str) and v.upper() in ("YES", "TRUE", "1", "NO", "FALSE", "0"):
-        return v.upper() in ("YES", "TRUE", "1")
-    if isinstance(v, int) and v in (0, 1):
-        return bool(v)
-    raise ValueError
+_positive_int = int_in(1)
+_positive_float = finite_float(0.0, inclusive=False)
+_non_negative_float = finite_float(0.0)
+_bool = parse_bool
 
 
 def _fp16_only(v: Any) -> Type:
