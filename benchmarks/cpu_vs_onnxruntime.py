@@ -55,26 +55,15 @@ def ensure_onnxruntime() -> Any:
     return onnxruntime
 
 
-def inputs_for(model: Any) -> list[np.ndarray]:
-    rng = np.random.default_rng(0)
-    data = []
-    for port in model.inputs:
-        if port.element_type.name == "i64":
-            high = 2 if "mask" in port.any_name else 1000
-            data.append(rng.integers(0, high, port.shape).astype(np.int64))
-        else:
-            data.append(rng.standard_normal(port.shape).astype(np.float32))
-    return data
-
-
 # ---------------------------------------------------------------------------- child processes
 def child(kind: str, path: str) -> dict[str, float]:
     """Runs in a fresh process: compile/session time, first inference, peak RSS (MB)."""
     if kind == "pyvino":
         import pyvino
+        from pyvino import zoo
 
         model = pyvino.convert_model(path)
-        data = inputs_for(model)
+        data = zoo.sample_inputs(model)
         start = time.perf_counter()
         compiled = pyvino.Core().compile_model(model, "CPU")
         compiled_s = time.perf_counter() - start
@@ -220,7 +209,7 @@ def measure(name: str, folder: Path, args: argparse.Namespace) -> dict[str, Any]
         model = pyvino.convert_model(path)
     except pyvino.PyvinoError as exc:
         return {"model": name, "skipped": f"does not convert: {exc}".splitlines()[0]}
-    data = inputs_for(model)
+    data = zoo.sample_inputs(model)
     core = pyvino.Core()
     latency_model = core.compile_model(model, "CPU", {"PERFORMANCE_HINT": "LATENCY"})
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])

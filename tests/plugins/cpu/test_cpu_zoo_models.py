@@ -22,24 +22,12 @@ MODELS = {
 }
 
 
-def inputs_for(model: pyvino.Model) -> list[np.ndarray]:
-    rng = np.random.default_rng(0)
-    data = []
-    for port in model.inputs:
-        if port.element_type.name == "i64":
-            high = 2 if "mask" in port.any_name else 1000
-            data.append(rng.integers(0, high, port.shape).astype(np.int64))
-        else:
-            data.append(rng.standard_normal(port.shape).astype(np.float32))
-    return data
-
-
 @pytest.mark.parametrize("name", sorted(MODELS))
 def test_zoo_model_matches_reference(core, tmp_path: Path, name: str):
     path = tmp_path / f"{name}.onnx"
     zoo.build(name, path)
     model = pyvino.convert_model(path)
-    data = inputs_for(model)
+    data = zoo.sample_inputs(model)
     compiled = core.compile_model(model, "CPU", {"PERF_COUNT": True})
     request = compiled.create_infer_request()
     actual = request.infer(data).to_tuple()

@@ -9,24 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import pyvino
 
 pytestmark = [pytest.mark.slow]
 
 CLASSIFIERS = ["resnet18", "resnet50", "mobilenet_v2"]
-
-
-def zoo_inputs(model: pyvino.Model) -> list[np.ndarray]:
-    rng = np.random.default_rng(0)
-    out = []
-    for p in model.get_parameters():
-        shape = p.get_output_partial_shape(0).to_shape()
-        if p.get_element_type().is_integral:
-            high = 2 if "mask" in p.friendly_name else 1000
-            out.append(rng.integers(0, high, shape).astype(p.get_element_type().dtype))
-        else:
-            out.append(rng.standard_normal(shape).astype(np.float32))
-    return out
 
 
 @pytest.mark.parametrize(
@@ -36,7 +22,7 @@ def test_zoo_model_matches_cpu(core, name, precision) -> None:
     from pyvino import zoo
 
     model = core.read_model(zoo.build(name))
-    inputs = zoo_inputs(model)
+    inputs = zoo.sample_inputs(model)
     compiled = core.compile_model(model, "GPU", {"INFERENCE_PRECISION_HINT": precision})
     assert compiled.get_property("EXECUTION_DEVICES") == ["GPU.0"]
     got = compiled(inputs).to_tuple()

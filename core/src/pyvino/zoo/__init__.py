@@ -19,7 +19,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import onnx
 
 from pyvino._errors import PyvinoError
@@ -146,4 +148,19 @@ def build(
     return model
 
 
-__all__ = ["TensorSpec", "ZooEntry", "build", "get_entry", "list_models"]
+def sample_inputs(model: Any, seed: int = 0) -> list[np.ndarray]:
+    """Seeded inputs for a zoo model read by pyvino (``model.inputs`` in order): N(0, 1)
+    floats, token ids below 1000 and 0/1 attention masks for integer inputs."""
+    rng = np.random.default_rng(seed)
+    data = []
+    for port in model.inputs:
+        shape = tuple(port.partial_shape.to_shape())
+        if port.element_type.is_integral:
+            high = 2 if "mask" in port.any_name else 1000
+            data.append(rng.integers(0, high, shape).astype(port.element_type.dtype))
+        else:
+            data.append(rng.standard_normal(shape).astype(np.float32))
+    return data
+
+
+__all__ = ["TensorSpec", "ZooEntry", "build", "get_entry", "list_models", "sample_inputs"]
