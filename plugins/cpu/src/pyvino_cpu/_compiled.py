@@ -12,7 +12,7 @@ import weakref
 from typing import Any
 
 from pyvino import CompiledBackend, Model, SyncRequest
-from pyvino.passes import batchnorm_folding
+from pyvino.passes import batchnorm_folding, constant_folding
 
 from pyvino_cpu._plan import Planner
 from pyvino_cpu._request import CPURequest
@@ -32,8 +32,11 @@ class CPUCompiledModel(CompiledBackend):
         self, model: Model, config: dict[str, Any], kernels: dict[tuple[str, str], Any]
     ) -> None:
         # a model read from ONNX (not through convert_model) may still hold BatchNormInference
-        # after its convolutions: fold it here, as OpenVINO's CPU plugin does (model: a clone)
-        batchnorm_folding.run(model)
+        # after its convolutions, and a GroupConvolution's weights behind an unfolded Reshape:
+        # fold both here, as OpenVINO's CPU plugin does (model: a clone)
+        if any(n.type_name == "BatchNormInference" for n in model.get_ordered_ops()):
+            constant_folding.run(model)
+            batchnorm_folding.run(model)
         super().__init__(model, config, "CPU")
         BLASLimit.acquire()
         weakref.finalize(self, BLASLimit.release)
