@@ -6,9 +6,10 @@ processes writing the same entry at once never leave a torn file.
 
 Two kinds of key, as in OpenVINO: a ``Model`` object is keyed on its serialised IR, a model
 *file* (``.xml`` + weights, ``.onnx`` + its external-data files) on the bytes of those files, so
-a hit never reads the model. A file key does not cover extensions added to the Core (a custom
-converter changes the model read from the same file, not the key): clear the cache after
-changing them.
+a hit never reads the model. The files' digests are remembered under ``CACHE_DIR/files`` with
+the files' identities (size, times, inode), so an unchanged file is not hashed again
+(``_digest_memo``). A file key does not cover extensions added to the Core (a custom converter
+changes the model read from the same file, not the key): clear the cache after changing them.
 """
 
 from __future__ import annotations
@@ -18,16 +19,21 @@ import json
 import logging
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from pyvino._errors import PyvinoError
 from pyvino._model import Model
 from pyvino._types import Type
+from pyvino.runtime import _digest_memo
+from pyvino.runtime._digest_memo import FileDigest
 
 log = logging.getLogger("pyvino.cache")
 # Device properties that make a blob valid only on that kind of device.
 CACHING_PROPERTIES = ("FULL_DEVICE_NAME", "DEVICE_ARCHITECTURE")
+# Sub-folder of CACHE_DIR with the remembered model-file digests (``_digest_memo``).
+DIGESTS_DIR = "files"
 
 
 def _jsonable(value: Any) -> Any:
@@ -52,38 +58,55 @@ def cache_key(model: Model, device: str, config: dict[str, Any], plugin: Any) ->
     return h.hexdigest()
 
 
-def file_cache_key(path: Path, device: str, config: dict[str, Any], plugin: Any) -> str | None:
+def file_cache_key(
+    path: Path, device: str, config: dict[str, Any], plugin: Any, memo_dir: Path | None = None
+) -> str | None:
     """Key of a model file from its bytes and those of every file it reads, without reading
-    the model; None where this format's companion files are not known (read the model then)."""
-    digests = model_file_digests(path)
-    if digests is None:
+    the model; None where this format's companion files are not known (read the model then).
+    With ``memo_dir``, digests of files unchanged since an earlier compile are not computed
+    again (``_digest_memo``)."""
+    files = _model_files(path, memo_dir)
+    if files is None:
         return None
     h = hashlib.sha256(b"file\0")
     h.update(path.suffix.lower().encode())
-    for role, digest in digests:
-        h.update(f"\0{role}\0".encode())
-        h.update(digest)
+    for file in files:
+        h.update(f"\0{file.role}\0".encode())
+        h.update(file.sha256 or b"missing")
     _add_compile_context(h, device, config, plugin)
     return h.hexdigest()
 
 
-def model_file_digests(path: Path) -> list[tuple[str, bytes]] | None:
-    """(role, sha256) of every file the model at ``path`` is read from; None if unknown.
+def _model_files(path: Path, memo_dir: Path | None) -> list[FileDigest] | None:
+    if memo_dir is not None:
+        remembered = _digest_memo.recall(memo_dir, path)
+        if remembered is not None:
+            return remembered
+    started = time.time_ns()
+    files = model_file_digests(path)
+    if files is not None and memo_dir is not None:
+        _digest_memo.remember(memo_dir, path, files, started)
+    return files
+
+
+def model_file_digests(path: Path) -> list[FileDigest] | None:
+    """Every file the model at ``path`` is read from, with its sha256; None if unknown.
 
     A role names the file relative to the model (``model``, ``weights``, an ONNX external-data
     location), so an identical copy of the files at another path gets the same key.
     """
     suffix = path.suffix.lower()
+    identity = _digest_memo.identity(path)
     data = _read(path) if suffix in (".xml", ".onnx") else None
     if data is None:
         return None
-    digests = [("model", hashlib.sha256(data).digest())]
+    files = [FileDigest("model", path, hashlib.sha256(data).digest(), identity)]
     if suffix == ".xml":
-        return [*digests, ("weights", _file_digest(path.with_suffix(".bin")))]
+        return [*files, _file_digest("weights", path.with_suffix(".bin"))]
     locations = _onnx_external_locations(data)
     if locations is None:
         return None
-    return digests + [(f"external:{loc}", _file_digest(path.parent / loc)) for loc in locations]
+    return files + [_file_digest(f"external:{loc}", path.parent / loc) for loc in locations]
 
 
 def _read(path: Path) -> bytes | None:
@@ -115,14 +138,15 @@ def _onnx_external_locations(data: bytes) -> list[str] | None:
     return sorted(locations)
 
 
-def _file_digest(path: Path) -> bytes:
-    """sha256 of a file's bytes; a fixed marker for a missing or unreadable file (the reader
-    reports that on a miss)."""
+def _file_digest(role: str, path: Path) -> FileDigest:
+    """sha256 of a file's bytes; None for a missing or unreadable file (the reader reports
+    that on a miss)."""
+    identity = _digest_memo.identity(path)
     try:
         with open(path, "rb") as f:
-            return hashlib.file_digest(f, "sha256").digest()
+            return FileDigest(role, path, hashlib.file_digest(f, "sha256").digest(), identity)
     except OSError:
-        return b"missing"
+        return FileDigest(role, path, None, identity)
 
 
 def _add_compile_context(h: Any, device: str, config: dict[str, Any], plugin: Any) -> None:
@@ -153,13 +177,6 @@ def supports_cache(plugin: Any) -> bool:
         return "EXPORT_IMPORT" in plugin.get_property("OPTIMIZATION_CAPABILITIES")
     except PyvinoError:
         return False
-
-
-def load(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
 
 
 def discard(path: Path, reason: str) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from pyvino._blob import unpack_blob
+from pyvino._blob import read_blob_file, unpack_blob
 from pyvino._device import DevicePlugin
 from pyvino._errors import (
     DeviceNotFoundError,
@@ -204,20 +204,16 @@ class Core:
                         cache_dir: Path) -> CompiledModel:
         key = None
         if _is_model_path(model):
-            key = _cache.file_cache_key(Path(model), plugin.name, config, plugin)
+            key = _cache.file_cache_key(
+                Path(model), plugin.name, config, plugin, cache_dir / _cache.DIGESTS_DIR
+            )
         if key is None:
             model = self.read_model(model)
             key = _cache.cache_key(model, plugin.name, config, plugin)
         path = cache_dir / f"{key}.blob"
-        blob = _cache.load(path)
-        if blob is not None:
-            try:
-                _, payload = unpack_blob(blob, expected_device=plugin.name)
-                backend = plugin.import_model(payload, config)
-                backend.config["LOADED_FROM_CACHE"] = True
-                return CompiledModel(backend, plugin.name)
-            except PyvinoError as exc:
-                _cache.discard(path, str(exc))
+        cached = _load_cached(path, plugin, config)
+        if cached is not None:
+            return cached
         model = self.read_model(model)
         compiled = CompiledModel(plugin.compile_model(model, config), plugin.name)
         _cache.store(path, compiled.export_model())
@@ -258,6 +254,21 @@ class Core:
         if isinstance(extension, (str, os.PathLike)):
             extension = _import_extension(str(extension))
         self._pm.register(extension, name=getattr(extension, "__name__", None))
+
+
+def _load_cached(path: Path, plugin: DevicePlugin, config: dict[str, Any]) -> CompiledModel | None:
+    """The model cache entry at ``path`` imported, or None (no entry yet; a broken or stale
+    entry is removed, to be rebuilt)."""
+    try:
+        _, payload = read_blob_file(path, expected_device=plugin.name)
+        backend = plugin.import_model(payload, config)
+    except FileNotFoundError:
+        return None
+    except (OSError, PyvinoError) as exc:
+        _cache.discard(path, str(exc))
+        return None
+    backend.config["LOADED_FROM_CACHE"] = True
+    return CompiledModel(backend, plugin.name)
 
 
 class _OpsExtension:

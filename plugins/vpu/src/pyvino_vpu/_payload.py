@@ -28,7 +28,7 @@ from typing import Any
 
 import pyvino
 from pyvino import BlobFormatError, Model, OpsetRegistry
-from pyvino._blob import pack_sections, unpack_sections
+from pyvino._blob import pack_sections, section_views
 
 from pyvino_vpu import __version__
 from pyvino_vpu._plan import Plan
@@ -112,7 +112,11 @@ def _meta(sections: dict[str, bytes]) -> dict[str, Any]:
 
 def unpack_payload(payload: bytes, registry: OpsetRegistry) -> Payload:
     """Parse and check a payload; every defect raises BlobFormatError saying what is wrong."""
-    sections = unpack_sections(payload)
+    # the data section (the weights, most of the payload) stays a view: read in place
+    sections = {
+        name: view if name == "data" else bytes(view)
+        for name, view in section_views(payload).items()
+    }
     meta = _meta(sections)
     try:
         plan = Plan.from_json(json.loads(sections["plan"].decode()))
