@@ -1,8 +1,9 @@
-"""Winograd F(2x2, 3x3) for 3x3 stride-1 convolutions: 2.25x fewer multiplications.
+"""Winograd F(2x2, 3x3) and F(4x4, 3x3) for 3x3 stride-1 convolutions.
 
 Each 2x2 output tile comes from a 4x4 input tile: ``V = Bt d B`` per channel and tile, 16
 batched GEMMs ``M[e] = U[e] @ V[e]`` with the pre-transformed weights ``U = G g Gt``
-(``[16, K, C]``, packed once), then ``Y = At M A``. Used where it beats im2col (see
+(``[16, K, C]``, packed once), then ``Y = At M A``. Large images use 4x4 output tiles
+(``winograd_f43``: 36 GEMMs over 4x fewer tiles). Used where it beats im2col (see
 ``prefer_winograd``, measured on AVX2).
 """
 
@@ -18,11 +19,22 @@ from pyvino_cpu.kernels import Kernel, Run
 from pyvino_cpu.kernels._epilogue import SimpleEpilogue, epilogue_args, finish_row
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels._jit import kernel, precompile
+from pyvino_cpu.kernels.winograd_f43 import (
+    input_transform_f43,
+    output_transform_f43,
+    transform_weights_f43,
+)
 
 if TYPE_CHECKING:
     from pyvino_cpu._parallel import TaskPool
 
 ROWS_PER_THREAD = 8
+# F(4x4, 3x3) from this many 4x4 tiles on (28x28 outputs: 49): measured 1.25-1.35x faster than
+# F(2x2, 3x3) at 56x56x64 and 28x28x128; at 14x14 (16 tiles, 30% of them padding) slower.
+MIN_F43_TILES = 36
+# ... and channels: its rounding error is about 2.5x F(2x2, 3x3)'s, and UNet's chains of
+# 32-channel layers took the output past rtol 1e-4 of the reference; the gain is smaller there.
+MIN_F43_CHANNELS = 64
 
 _G = np.array([[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]], np.float64)
 
@@ -136,21 +148,34 @@ def prefer_winograd(g: Window2D) -> bool:
     return g.c >= 32 and g.k >= 32 and tiles >= 16
 
 
+def output_tile(g: Window2D) -> int:
+    """4 (F(4x4, 3x3)) for images with enough 4x4 tiles, else 2 (F(2x2, 3x3))."""
+    large = ((g.ho + 3) // 4) * ((g.wo + 3) // 4) >= MIN_F43_TILES
+    return 4 if large and min(g.c, g.k) >= MIN_F43_CHANNELS else 2
+
+
 class Winograd(Kernel):
-    """3x3 stride-1 convolution as Winograd F(2x2, 3x3)."""
+    """3x3 stride-1 convolution as Winograd F(2x2, 3x3) or F(4x4, 3x3) (``tile`` 2 or 4)."""
 
     exec_type = "winograd"
     accepts_epilogue = True
 
-    def __init__(self, geom: Window2D, weights: np.ndarray) -> None:
+    def __init__(self, geom: Window2D, weights: np.ndarray, tile: int | None = None) -> None:
         self.g = geom
         self.epilogue = SimpleEpilogue.none(geom.k)
-        self.u = packed(weights, "winograd", transform_weights)  # shared by specialisations
-        self.th, self.tw = (geom.ho + 1) // 2, (geom.wo + 1) // 2
+        self.tile = tile or output_tile(geom)
+        if self.tile == 4:
+            self.u = packed(weights, "winograd_f43", transform_weights_f43)
+            self.transforms = (input_transform_f43, output_transform_f43)
+        else:
+            self.u = packed(weights, "winograd", transform_weights)  # shared by specialisations
+            self.transforms = (input_transform, output_transform)
+        self.th = (geom.ho + self.tile - 1) // self.tile
+        self.tw = (geom.wo + self.tile - 1) // self.tile
 
     def scratch(self) -> list[tuple[tuple[int, ...], np.dtype]]:
-        t, f32 = self.th * self.tw, np.dtype(np.float32)
-        return [((16, self.g.c, t), f32), ((16, self.g.k, t), f32)]
+        t, f32, e = self.th * self.tw, np.dtype(np.float32), self.u.shape[0]
+        return [((e, self.g.c, t), f32), ((e, self.g.k, t), f32)]
 
     def bind(
         self,
@@ -160,6 +185,7 @@ class Winograd(Kernel):
         pool: TaskPool,
     ) -> Run:
         g, u, th, tw = self.g, self.u, self.th, self.tw
+        to_v, from_m = self.transforms
         x = inputs[0].reshape(g.n, g.c, g.h, g.w)
         out = outputs[0].reshape(g.n, g.k, g.ho, g.wo)
         v, m = scratch
@@ -167,32 +193,32 @@ class Winograd(Kernel):
         tails = [
             epilogue_args(self.epilogue, res[i] if res is not None else None) for i in range(g.n)
         ]
-        precompile(input_transform, x[0], v, g.ph, g.pw, tw, 0, 0, 0, 0)
-        precompile(output_transform, m, out[0], tw, *tails[0], 0, 0, 0, 0)
+        precompile(to_v, x[0], v, g.ph, g.pw, tw, 0, 0, 0, 0)
+        precompile(from_m, m, out[0], tw, *tails[0], 0, 0, 0, 0)
         matmul = np.matmul
         c, k = g.c, g.k
 
         def rows(n: int, ty0: int, ty1: int) -> None:  # tile rows: transform, GEMM, transform
-            input_transform(x[n], v, g.ph, g.pw, tw, ty0, ty1, 0, c)
+            to_v(x[n], v, g.ph, g.pw, tw, ty0, ty1, 0, c)
             t0, t1 = ty0 * tw, ty1 * tw
             matmul(u, v[:, :, t0:t1], out=m[:, :, t0:t1])
-            output_transform(m, out[n], tw, *tails[n], ty0, ty1, 0, k)
+            from_m(m, out[n], tw, *tails[n], ty0, ty1, 0, k)
 
-        work = 32.0 * k * c * th * tw  # per image
+        work = 2.0 * u.shape[0] * k * c * th * tw  # GEMM flops per image
         runs: list[Run] = []
         for n in range(g.n):
             if (
                 pool.threads > 1
-                and th < ROWS_PER_THREAD * pool.threads
+                and th * self.tile < 2 * ROWS_PER_THREAD * pool.threads
                 and work >= MIN_PARALLEL_WORK
             ):
                 # few tile rows: transform channel ranges, then GEMM and output by channels
                 def inputs_(c0: int, c1: int, n: int = n) -> None:
-                    input_transform(x[n], v, g.ph, g.pw, tw, 0, th, c0, c1)
+                    to_v(x[n], v, g.ph, g.pw, tw, 0, th, c0, c1)
 
                 def outputs_(k0: int, k1: int, n: int = n) -> None:
                     matmul(u[:, k0:k1], v, out=m[:, k0:k1])
-                    output_transform(m, out[n], tw, *tails[n], 0, th, k0, k1)
+                    from_m(m, out[n], tw, *tails[n], 0, th, k0, k1)
 
                 runs += [
                     pool.split(c, inputs_, 8, 2, work / 8),
