@@ -4,6 +4,8 @@ Weights are pre-packed once as ``[K, C*kh*kw]``; the activation is the right-han
 ``[C*kh*kw, Ho*Wo]`` so the GEMM writes NCHW output directly into its preallocated buffer.
 The output pixels are cut into column tiles (one per thread: each GEMM call re-packs the
 weights, so tiles stay big); a tile's im2col, GEMM and fused epilogue run back to back.
+Small outputs (ResNet's 14x14, 7x7) copy im2col first, split among the threads, then split
+the GEMM by output channels. The im2col copies themselves are in ``_im2col``.
 """
 
 from __future__ import annotations
@@ -17,10 +19,13 @@ from pyvino_cpu._parallel import GEMM_TILES_PER_THREAD, MIN_PARALLEL_WORK
 from pyvino_cpu.kernels import Kernel, Run
 from pyvino_cpu.kernels._epilogue import SimpleEpilogue, bind_block
 from pyvino_cpu.kernels._geometry import Window2D
-from pyvino_cpu.kernels._jit import as_f32, kernel, precompile
+from pyvino_cpu.kernels._im2col import Im2col, im2col
+from pyvino_cpu.kernels._jit import as_f32
 
 if TYPE_CHECKING:
     from pyvino_cpu._parallel import TaskPool
+
+__all__ = ["ConvGemm", "im2col"]  # im2col lives in _im2col; kept importable from here
 
 Block = Callable[[int, int, int, int], None]
 # Narrowest column tile (output pixels) per thread: 1x1 GEMMs read the input in place and
@@ -32,48 +37,6 @@ IM2COL_GRAIN = 64
 # An im2col copy in GEMM flops (the unit of MIN_PARALLEL_WORK): measured about 1 ns per
 # value for stride 2 (ResNet-18: 0.47 ms for 64x9 rows of 784 pixels), 40 GEMM flops' time.
 COPY_WORK = 40.0
-
-
-@kernel()
-def im2col(x, col, kh, kw, sh, sw, dh, dw, ph, pw, wo, p0, p1):  # noqa: ANN001, ANN201
-    """col[(c*kh + i)*kw + j, p] = x[c, oy*sh - ph + i*dh, ox*sw - pw + j*dw] for output pixels
-    p = oy*wo + ox in [p0, p1) (0 outside the image)."""
-    channels, height, width = x.shape
-    for row in range(channels * kh * kw):
-        c = row // (kh * kw)
-        i = (row // kw) % kh
-        j = row % kw
-        off = j * dw - pw
-        lo = min(wo, -(off // sw)) if off < 0 else 0  # columns [lo, hi) read inside the image
-        hi = max(lo, min(wo, (width - 1 - off) // sw + 1))
-        dst = col[row]
-        p = p0
-        while p < p1:
-            oy, ox0 = p // wo, p % wo
-            ox1 = min(wo, ox0 + p1 - p)
-            base = oy * wo
-            iy = oy * sh - ph + i * dh
-            if iy < 0 or iy >= height:
-                dst[base + ox0 : base + ox1] = 0.0
-            else:
-                src = x[c, iy]
-                a, b = max(ox0, lo), min(ox1, hi)
-                dst[base + ox0 : base + max(ox0, min(a, ox1))] = 0.0
-                if b > a:
-                    # sliced from 0 so that numba skips negative-index checks in the loops
-                    d = dst[base + a :]
-                    if sw == 1:
-                        d[: b - a] = src[a + off : b + off]
-                    elif sw == 2:  # a constant stride: LLVM vectorizes it (shuffled loads)
-                        s = src[2 * a + off :]
-                        for q in range(b - a):
-                            d[q] = s[2 * q]
-                    else:
-                        s = src[a * sw + off :]
-                        for q in range(b - a):
-                            d[q] = s[q * sw]
-                dst[base + max(b, ox0) : base + ox1] = 0.0
-            p = base + ox1
 
 
 class ConvGemm(Kernel):
@@ -118,18 +81,17 @@ class ConvGemm(Kernel):
         # the whole (serial or separately parallel) im2col.
         grain = POINTWISE_GRAIN if self.pointwise else IM2COL_GRAIN
         work = 2.0 * k * depth * pixels * g.n
+        windows = None
         if self.pointwise:
 
             def tile(n: int, p0: int, p1: int) -> None:
                 matmul(w2, x[n, :, p0:p1], out=out[n, :, p0:p1])
         else:
             col = scratch[0]
-            x4 = inputs[0].reshape(g.n, g.c, g.h, g.w)
-            args = (g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.ph, g.pw, g.wo)
-            precompile(im2col, x4[0], col, *args, 0, 0)
+            windows = Im2col(g, inputs[0].reshape(g.n, g.c, g.h, g.w), col)
 
             def tile(n: int, p0: int, p1: int) -> None:
-                im2col(x4[n], col, *args, p0, p1)
+                windows.copy(n, p0, p1)
                 matmul(w2, col[:, p0:p1], out=out[n, :, p0:p1])
 
         def body(lo: int, hi: int) -> None:  # tiles of the flattened (image, pixel) range
@@ -142,48 +104,46 @@ class ConvGemm(Kernel):
                 lo += p1 - p0
 
         if pool.threads > 1 and pixels < 2 * grain * pool.threads and work >= MIN_PARALLEL_WORK:
-            return self._bind_rows(x, out, scratch, pool, epilogue, work)
-        if g.n > 1 and not self.pointwise:  # one col buffer: the images one after another
-            runs = [
+            return self._bind_rows(x, out, windows, scratch, pool, epilogue, work)
+        if self.pointwise:
+            return pool.split(g.n * pixels, body, grain, GEMM_TILES_PER_THREAD, work)
+        runs = [  # one col buffer: the images one after another
+            windows.after_prepare(
+                n,
                 pool.split(
                     pixels,
                     lambda a, b, n=n: body(n * pixels + a, n * pixels + b),
                     grain,
                     GEMM_TILES_PER_THREAD,
                     work / g.n,
-                )
-                for n in range(g.n)
-            ]
-            return _sequence(runs)
-        return pool.split(g.n * pixels, body, grain, GEMM_TILES_PER_THREAD, work)
+                ),
+            )
+            for n in range(g.n)
+        ]
+        return _sequence(runs) if g.n > 1 else runs[0]
 
     def _bind_rows(
         self,
         x: np.ndarray,
         out: np.ndarray,
+        windows: Im2col | None,
         scratch: list[np.ndarray],
         pool: TaskPool,
         epilogue: Block | None,
         work: float,
     ) -> Run:
-        """Small images: im2col (split by pixels), then the GEMM split by output channels."""
+        """Small images: im2col (``windows``, shared by the threads), then the GEMM split by
+        output channels."""
         g, w2, k = self.g, self.w2, self.g.k
         pixels = g.ho * g.wo
-        if self.pointwise:
+        if windows is None:
             cols = [x[n] for n in range(g.n)]
             prepare = [lambda: None] * g.n
         else:
             col = scratch[0]
-            x4 = x.reshape(g.n, g.c, g.h, g.w)
-            args = (g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.ph, g.pw, g.wo)
             cols = [col] * g.n
             copies = COPY_WORK * col.shape[0] * pixels
-            prepare = [
-                pool.split(
-                    pixels, lambda p0, p1, n=n: im2col(x4[n], col, *args, p0, p1), 64, 2, copies
-                )
-                for n in range(g.n)
-            ]
+            prepare = [windows.whole_image(pool, n, 64, copies) for n in range(g.n)]
         matmul = np.matmul
         runs: list[Run] = []
         for n in range(g.n):
