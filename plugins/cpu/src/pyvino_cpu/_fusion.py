@@ -142,7 +142,28 @@ class Fuser:
                         continue
                     ids.add(id(p))
                     changed = True
-        epilogue = sorted((m for m in members), key=self._pos)
+        if anchor is not None:  # what the anchor reads can't run in its epilogue
+            feeding = _feeding(anchor, ids)
+            members = [m for m in members if id(m) not in feeding]
+        epilogue = sorted(members, key=self._pos)
         if anchor is None:
             return Group(epilogue)
         return Group([anchor, *epilogue], anchor=anchor, epilogue=epilogue)
+
+
+def _feeding(anchor: Op, ids: set[int]) -> set[int]:
+    """ids of the region members ``anchor`` reads, directly or through other members.
+
+    ``y = relu(...); out = conv(y) + y``: ``relu`` joins the region of ``out`` (both its
+    consumers are in it) but must run before the convolution, not in its epilogue. Dropping
+    such members keeps the region closed: whatever feeds a dropped member feeds the anchor
+    too, so it is dropped as well; they form a region of their own later.
+    """
+    found: set[int] = set()
+    stack = [src.node for src in anchor.inputs]
+    while stack:
+        node = stack.pop()
+        if id(node) in ids and id(node) not in found:
+            found.add(id(node))
+            stack.extend(src.node for src in node.inputs)
+    return found
