@@ -21,6 +21,7 @@ from pyvino_cpu.kernels import AfterAnchor, Kernel, Run, in_turn
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels.conv import ConvGemm
 from pyvino_cpu.kernels.depthwise import GroupedConv
+from pyvino_cpu.kernels.direct_conv import DirectConv, prefer_direct
 from pyvino_cpu.kernels.eltwise_program import Eltwise
 from pyvino_cpu.kernels.fakequant import WithFakeQuantize
 from pyvino_cpu.kernels.interpolate import interpolate_kernel
@@ -114,7 +115,10 @@ def anchor_kernel(node: Op, const_of: ConstOf) -> tuple[Kernel, list[Output]] | 
         w = w.reshape(geom.k, geom.c // groups, geom.kh, geom.kw)
         if groups > 1:
             return GroupedConv(geom, w, groups), [x]
-        return (Winograd(geom, w) if prefer_winograd(geom) else ConvGemm(geom, w)), [x]
+        if prefer_winograd(geom):
+            return Winograd(geom, w), [x]
+        # direct_conv: few output channels on large images (UNet, YOLO stems), see prefer_direct
+        return (DirectConv(geom, w) if prefer_direct(geom) else ConvGemm(geom, w)), [x]
     if t == "MatMul":
         if len(shape) < 2 or len(node.inputs[1].partial_shape) < 2:
             return None
