@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numba
 import numpy as np
 from pyvino import Op, Output, Type
 from pyvino_opsets._resample import cubic_taps, linear_onnx_taps, nearest_indices, source_coords
@@ -23,7 +24,23 @@ if TYPE_CHECKING:
     from pyvino_cpu._parallel import TaskPool
 
 F32 = np.float32
+# One output tap in the flops of MIN_PARALLEL_WORK: UNet's 32x64x64 -> 128x128 linear upsample
+# (2 + 2 taps) took 0.78 ms on one core, 20 flops' time per tap and output; so images from
+# about 64x64 outputs per channel block are shared between threads.
+OUTPUT_TAP_WORK = 20.0
 Taps = tuple[np.ndarray, np.ndarray]  # indices int64 [taps, out_len], weights f32 [taps, out_len]
+
+
+@numba.njit(inline="always")
+def blend_columns(row, dst, idx_w, w_w):  # noqa: ANN001, ANN201
+    """dst[ox] = sum over taps k of w_w[k, ox] * row[idx_w[k, ox]], one loop per tap."""
+    i0, v0 = idx_w[0], w_w[0]
+    for ox in range(dst.shape[0]):
+        dst[ox] = v0[ox] * row[i0[ox]]
+    for k in range(1, idx_w.shape[0]):
+        ik, vk = idx_w[k], w_w[k]
+        for ox in range(dst.shape[0]):
+            dst[ox] += vk[ox] * row[ik[ox]]
 
 
 @kernel()
@@ -31,12 +48,13 @@ def resample_rows(x, out, idx_h, w_h, idx_w, w_w, width, inner, lo, hi):  # noqa
     """x [A, H, M*W*C] -> out [A, Ho, M*Wo*C] for output rows [lo, hi) of A * Ho.
 
     A row is first blended from its input rows over the whole contiguous M*W*C span, then
-    each (m, ox, c) blends that row's taps along W. H tables are [taps, Ho]; W tables are
-    [Wo, taps], so one output's taps are adjacent.
+    its outputs blend that row's taps along W. All tables are [taps, out_len]: with C = 1 (NCHW
+    resized on H and W) each tap is one gather-multiply-add loop over the output row, which
+    LLVM vectorises (2.3x the scalar loop over (ox, tap) on UNet's upsampling).
     """
     ho, span = out.shape[1], x.shape[2]
     middle = span // (width * inner)
-    wo, taps = idx_w.shape
+    taps, wo = idx_w.shape
     row = np.empty(span, np.float32)
     for task in range(lo, hi):
         a, oy = task // ho, task % ho
@@ -48,14 +66,20 @@ def resample_rows(x, out, idx_h, w_h, idx_w, w_w, width, inner, lo, hi):  # noqa
             for q in range(span):
                 row[q] += wk * src[q]
         dst = out[a, oy]
-        for m in range(middle):
-            for ox in range(wo):
-                base = (m * wo + ox) * inner
-                for c in range(inner):
-                    v = np.float32(0.0)
-                    for k in range(taps):
-                        v += w_w[ox, k] * row[(m * width + idx_w[ox, k]) * inner + c]
-                    dst[base + c] = v
+        if inner == 1:
+            for m in range(middle):
+                blend_columns(
+                    row[m * width : (m + 1) * width], dst[m * wo : (m + 1) * wo], idx_w, w_w
+                )
+        else:
+            for m in range(middle):
+                for ox in range(wo):
+                    base = (m * wo + ox) * inner
+                    for c in range(inner):
+                        v = np.float32(0.0)
+                        for k in range(taps):
+                            v += w_w[k, ox] * row[(m * width + idx_w[k, ox]) * inner + c]
+                        dst[base + c] = v
 
 
 # ------------------------------------------------------------------------------ tap tables
@@ -94,7 +118,7 @@ class Interpolate(Kernel):
         h_axis, w_axis = (axes[0], axes[1]) if len(axes) == 2 else (axes[0], None)
         self.idx_h, self.w_h = taps.get(h_axis, one)
         idx_w, w_w = taps[w_axis] if w_axis is not None else one
-        self.idx_w, self.w_w = np.ascontiguousarray(idx_w.T), np.ascontiguousarray(w_w.T)
+        self.idx_w, self.w_w = np.ascontiguousarray(idx_w), np.ascontiguousarray(w_w)
         self.view_in = _five_d(shape, h_axis, w_axis)
         self.view_out = _five_d(out_shape, h_axis, w_axis)
         if h_axis not in taps:  # nothing changes: copy through the same loop
@@ -112,7 +136,7 @@ class Interpolate(Kernel):
         x, out = inputs[0].reshape(a, h, m * w * c), outputs[0].reshape(a, ho, m * wo * c)
         args = (self.idx_h, self.w_h, self.idx_w, self.w_w, w, c)
         precompile(resample_rows, x, out, *args, 0, 0)
-        work = out.size * (self.idx_w.shape[1] + self.idx_h.shape[0])
+        work = OUTPUT_TAP_WORK * out.size * (self.idx_w.shape[0] + self.idx_h.shape[0])
         return pool.split(a * ho, lambda lo, hi: resample_rows(x, out, *args, lo, hi), work=work)
 
 
