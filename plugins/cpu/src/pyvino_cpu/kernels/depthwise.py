@@ -4,8 +4,9 @@ Weights ``[G, K/G, C/G, kh, kw]`` are packed once as ``[K, C/G, kh, kw]``. Depth
 MobileNet case) copies each channel into the zero-padded phase planes of its stride and runs
 all nine taps as one flat loop over the channel; other shapes accumulate tap by tap into the
 output row. Outputs of at most 8x8 pixels (MobileNet's last stage) go channels-last instead
-(``depthwise_small.py``), and stride 1 with "same" padding reads in place
-(``depthwise_same.py``). Inner loops index slices with a ``range`` counter from 0, which is
+(``depthwise_small.py``), stride 1 with "same" padding reads in place
+(``depthwise_same.py``) and stride 2 halving an even image de-interleaves each channel once
+(``depthwise_stride2.py``). Inner loops index slices with a ``range`` counter from 0, which is
 what lets LLVM vectorize them (numba cannot prove other indices non-negative: scalar code).
 """
 
@@ -21,6 +22,7 @@ from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels._jit import as_f32, kernel, precompile
 from pyvino_cpu.kernels.depthwise_same import depthwise3x3_same, window3x3
 from pyvino_cpu.kernels.depthwise_small import SMALL_OUTPUT_PIXELS, depthwise3x3_small, pack_taps
+from pyvino_cpu.kernels.depthwise_stride2 import depthwise3x3_stride2, fits_stride2
 
 if TYPE_CHECKING:
     from pyvino_cpu._parallel import TaskPool
@@ -196,6 +198,12 @@ class GroupedConv(Kernel):
             and (geom.ho, geom.wo) == (geom.h, geom.w)
             and min(geom.h, geom.w) >= 3
         )
+        self.stride2 = (
+            self.fast3x3
+            and not self.small
+            and geom.sh == 2
+            and fits_stride2(geom.h, geom.w, geom.ho, geom.wo, geom.ph, geom.pw)
+        )
         self.taps = pack_taps(self.w) if self.small else None
 
     def bind(
@@ -214,6 +222,8 @@ class GroupedConv(Kernel):
             fn, args, w = depthwise3x3_small, (g.sh, g.ph, g.pw), self.taps
         elif self.same and contiguous:  # it reshapes channels to flat rows
             fn, args = depthwise3x3_same, ()
+        elif self.stride2 and contiguous:  # it reshapes channels to flat rows too
+            fn, args = depthwise3x3_stride2, (g.ph, g.pw)
         elif self.fast3x3:
             fn, args = depthwise3x3, (g.sh, g.ph, g.pw)
         else:
