@@ -25,6 +25,7 @@ import scipy.linalg.cython_blas  # noqa: F401
 from pyvino import InferenceError, Op, Output
 
 from pyvino_cpu.kernels._jit import as_f32, kernel, precompile
+from pyvino_cpu.kernels._math import sigmoid32, tanh32
 from pyvino_cpu.kernels.reference import Reference
 
 ACTIVATION_CODES = {"sigmoid": 0, "tanh": 1, "relu": 2, "hardsigmoid": 3}
@@ -101,6 +102,33 @@ def lstm_direction(  # noqa: ANN201, PLR0913
                 y[b, direction, pos, j] = h[b, j]
 
 
+@kernel()
+def lstm_direction_default(xw, bias, h, c, lengths, rt, y, direction, reverse):  # noqa: ANN001, ANN201
+    """``lstm_direction`` for the default gates (sigmoid, tanh, tanh; no clip, peepholes or
+    input_forget) with the vectorizable ``_math`` functions: libm's scalar exp and tanh took
+    three quarters of the zoo LSTM's time (470 us per direction, 360 of them in the gates)."""
+    batch, hidden = h.shape
+    col = direction * 4 * hidden
+    gates = np.empty((batch, 4 * hidden), np.float32)
+    for t in range(xw.shape[1]):
+        np.dot(h, rt, gates)
+        for b in range(batch):
+            if t >= lengths[b]:
+                continue
+            pos = lengths[b] - 1 - t if reverse else t
+            g, src = gates[b], xw[b, pos, col:]
+            hb, cb, yb = h[b], c[b], y[b, direction, pos]
+            for j in range(hidden):  # slices indexed from 0: vectorized
+                f = sigmoid32(g[j] + src[j] + bias[j])
+                i = sigmoid32(g[hidden + j] + src[hidden + j] + bias[hidden + j])
+                z = tanh32(g[2 * hidden + j] + src[2 * hidden + j] + bias[2 * hidden + j])
+                o = sigmoid32(g[3 * hidden + j] + src[3 * hidden + j] + bias[3 * hidden + j])
+                c_new = f * cb[j] + i * z
+                cb[j] = c_new
+                hb[j] = o * tanh32(c_new)
+                yb[j] = hb[j]
+
+
 def _activation_tables(attrs: dict[str, Any]) -> tuple[np.ndarray, ...]:
     """Activation codes and their alpha/beta (hardsigmoid defaults where the lists stop)."""
     names = [n.lower() for n in attrs["activations"]]
@@ -144,10 +172,24 @@ class LSTMSequence(Reference):
         self.clip = np.float32(attrs["clip"])
         self.codes, self.alphas, self.betas = _activation_tables(attrs)
         self.input_forget = bool(attrs.get("input_forget", False))
+        self.default_gates = (
+            self.codes.tolist() == [0, 1, 1]
+            and self.clip <= 0
+            and p is None
+            and not self.input_forget
+        )
         self._precompile()
 
     def _precompile(self) -> None:
         z = np.zeros((1, self.hidden), np.float32)
+        if self.default_gates:
+            xw = np.zeros((1, 1, 4 * self.hidden), np.float32)
+            y = np.zeros((1, 1, 1, self.hidden), np.float32)
+            lengths = np.zeros(1, np.int64)
+            precompile(
+                lstm_direction_default, xw, self.bias[0], z, z, lengths, self.r_t[0], y, 0, False
+            )
+            return
         precompile(
             lstm_direction,
             np.zeros((1, 1, 4 * self.hidden), np.float32),
@@ -196,6 +238,11 @@ class LSTMSequence(Reference):
         co = np.empty_like(ho)
         for d, reverse in enumerate(self.reverse):
             h, c = np.array(h0[:, d], np.float32), np.array(c0[:, d], np.float32)
+            if self.default_gates:
+                args = (xw, self.bias[d], h, c, lens, self.r_t[d], y, d, reverse)
+                lstm_direction_default(*args)
+                ho[:, d], co[:, d] = h, c
+                continue
             lstm_direction(
                 xw, self.bias[d], h, c, lens, self.r_t[d], self.peep[d], y, d, reverse,
                 self.clip, self.codes, self.alphas, self.betas, self.input_forget,
