@@ -33,6 +33,13 @@ Block = Callable[[int, int, int, int], None]
 # 2 layers of ResNet at 28x28 and 14x14 outputs: the GEMM on half the pixels costs what it
 # costs on half the channels, and the tile's im2col runs in parallel with the other tile's).
 POINTWISE_GRAIN = 256
+# Why a 1x1 tile is one BLAS call followed by the epilogue (measured on 2-core AMD EPYC,
+# AVX2, 1 thread, median/min us, load 1.0-1.3): for MobileNetV2's 16->96 at 112x112 the GEMM
+# alone takes 787/705 and GEMM + bias/ReLU6 802/755; 32->16 at 112x112 with residual 267/242
+# vs 272/248. The second pass over the (L3-resident) output costs 2-6%, so fusing it buys
+# little. Rejected: BLAS on 1024-4096 pixel sub-tiles with the epilogue after each (970, 904,
+# 818 for 16->96: each call re-packs), and numba kernels storing the finished output once
+# (1557-1964 for 16->96, 447-647 for 32->16: numba does not register-block the small GEMM).
 IM2COL_GRAIN = 64
 # An im2col copy in GEMM flops (the unit of MIN_PARALLEL_WORK): measured about 1 ns per
 # value for stride 2 (ResNet-18: 0.47 ms for 64x9 rows of 784 pixels), 40 GEMM flops' time.
