@@ -1,18 +1,30 @@
-"""Depthwise 3x3, stride 1, padding 1 ("same": MobileNet's stride-1 blocks), read in place.
+"""Depthwise 3x3, stride 1, padding 1 ("same": MobileNet's stride-1 blocks).
 
-``depthwise3x3`` copies every channel into a zero-padded plane and copies its result rows out
-again; both copies cost as much as the nine taps. With "same" padding the input and output
-have one pitch, so output pixel ``q = oy*W + ox`` reads ``x[q + (i-1)*W + (j-1)]``: rows
-1..H-2 are one flat, branch-free loop over the channel straight into the output, with the
-epilogue fused. Its values at columns 0 and W-1 read across a row end and are redone (the
-first and last rows too, each with its two input rows).
+Input and output have one pitch, so output pixel ``q = oy*W + ox`` reads
+``x[q + (i-1)*W + (j-1)]``. Two schemes, chosen by image size:
+
+- Small images (at most ``MAX_SCRATCH_PIXELS``: 28x28, 14x14): each channel is copied into a
+  scratch buffer with ``W + 1`` zeros before and after it (the padding rows), and the whole
+  channel is one flat, branch-free loop over the output with the epilogue fused. The window
+  columns that would read across a row end are dropped by column masks (a select), so no
+  pixel is redone. On a 2-core AVX2 host, one thread, bias + ReLU6: 384x14x14 in 77 us instead of 112
+  (in place, below), 192x28x28 in 81 instead of 106.
+- Larger images (56x56, 112x112) read in place: rows 1..H-2 are one flat loop straight into
+  the output; columns 0 and W-1 read across a row end and are redone, and so are the first and
+  last rows, each from its two input rows. There the copy, not the fix-ups, would dominate
+  (32x112x112: 180 us with the scratch buffer, 155 in place).
 """
 
 from __future__ import annotations
 
 import numba
+import numpy as np
 
 from pyvino_cpu.kernels._jit import kernel
+
+# Up to here the scratch buffer, both column masks and the output channel (4 bytes a pixel
+# each) fit a 32 KiB L1 cache together; measured: faster at 28x28, slower at 56x56.
+MAX_SCRATCH_PIXELS = 2048
 
 
 @numba.njit(inline="always")
@@ -91,11 +103,68 @@ def _edge_row(xk, wk, top, bottom, row, oy):  # noqa: ANN001, ANN201
 
 
 @kernel()
-def depthwise3x3_same(x, w, out, bias, res, has_res, lo_, hi_, k_lo, k_hi):  # noqa: ANN001, ANN201
-    """out[k] = act(3x3 "same" window of x[k] + bias[k] [+ res[k]]) for channels [k_lo, k_hi).
+def _column_masks(height, width):  # noqa: ANN001, ANN201
+    """Per flat output pixel: False where window column 0 (``left``) or 2 (``right``) lies in
+    the padding."""
+    left = np.ones(height * width, np.bool_)
+    right = np.ones(height * width, np.bool_)
+    for oy in range(height):
+        left[oy * width] = False
+        right[oy * width + width - 1] = False
+    return left, right
 
-    Needs C-contiguous ``x``/``out``/``res`` of one spatial shape with H, W >= 3.
-    """
+
+@kernel()
+def _copy_channel(xf, buf, start):  # noqa: ANN001, ANN201
+    """buf[start + t] = xf[t]: one channel into the scratch buffer, between its zero margins."""
+    dst = buf[start:]
+    for t in range(xf.shape[0]):
+        dst[t] = xf[t]
+
+
+@kernel()
+def _masked_taps(buf, width, wk, b, of, rf, has_res, lo, hi, left, right):  # noqa: ANN001, ANN201
+    """of[q] = act(taps at buf[q + i*W + j] + b [+ rf[q]]) for every output q, window column 0
+    only where left[q] and column 2 only where right[q]: selected, not multiplied by 0, so an
+    infinite pixel read across a row end can't make a NaN."""
+    r0, r1, r2 = buf, buf[width:], buf[2 * width :]
+    zero = np.float32(0.0)
+    w0, w1, w2, w3, w4, w5, w6, w7, w8 = wk
+    if has_res:  # two loops, so neither tests has_res per element
+        for q in range(of.shape[0]):
+            v = w1 * r0[q + 1] + w4 * r1[q + 1] + w7 * r2[q + 1]
+            a = w0 * r0[q] + w3 * r1[q] + w6 * r2[q]
+            c = w2 * r0[q + 2] + w5 * r1[q + 2] + w8 * r2[q + 2]
+            v += (a if left[q] else zero) + (c if right[q] else zero)
+            of[q] = min(max(v + b + rf[q], lo), hi)
+    else:
+        for q in range(of.shape[0]):
+            v = w1 * r0[q + 1] + w4 * r1[q + 1] + w7 * r2[q + 1]
+            a = w0 * r0[q] + w3 * r1[q] + w6 * r2[q]
+            c = w2 * r0[q + 2] + w5 * r1[q + 2] + w8 * r2[q + 2]
+            v += (a if left[q] else zero) + (c if right[q] else zero)
+            of[q] = min(max(v + b, lo), hi)
+
+
+@kernel()
+def _scratch_channels(x, w, out, bias, res, has_res, lo_, hi_, k_lo, k_hi):  # noqa: ANN001, ANN201
+    """``depthwise3x3_same`` through a zero-margined copy of each channel and column masks."""
+    _, height, width = x.shape
+    margin = width + 1  # the window's reach: one row and one column
+    buf = np.zeros(height * width + 2 * margin, np.float32)
+    left, right = _column_masks(height, width)
+    for k in range(k_lo, k_hi):
+        wk = w[k].reshape(-1)
+        taps = (wk[0], wk[1], wk[2], wk[3], wk[4], wk[5], wk[6], wk[7], wk[8])
+        of = out[k].reshape(-1)
+        rf = res[k].reshape(-1) if has_res else of
+        _copy_channel(x[k].reshape(-1), buf, margin)
+        _masked_taps(buf, width, taps, bias[k], of, rf, has_res, lo_, hi_, left, right)
+
+
+@kernel()
+def _in_place_channels(x, w, out, bias, res, has_res, lo_, hi_, k_lo, k_hi):  # noqa: ANN001, ANN201
+    """``depthwise3x3_same`` reading ``x`` in place, the edge rows and columns redone."""
     _, height, width = x.shape
     n = (height - 2) * width - 2
     for k in range(k_lo, k_hi):
@@ -122,3 +191,16 @@ def depthwise3x3_same(x, w, out, bias, res, has_res, lo_, hi_, k_lo, k_hi):  # n
                 if has_res:
                     v += res[k, oy, ox]
                 ok[oy, ox] = min(max(v, lo_), hi_)
+
+
+@kernel()
+def depthwise3x3_same(x, w, out, bias, res, has_res, lo_, hi_, k_lo, k_hi):  # noqa: ANN001, ANN201
+    """out[k] = act(3x3 "same" window of x[k] + bias[k] [+ res[k]]) for channels [k_lo, k_hi).
+
+    Needs C-contiguous ``x``/``out``/``res`` of one spatial shape with H, W >= 3.
+    """
+    _, height, width = x.shape
+    if height * width <= MAX_SCRATCH_PIXELS:
+        _scratch_channels(x, w, out, bias, res, has_res, lo_, hi_, k_lo, k_hi)
+    else:
+        _in_place_channels(x, w, out, bias, res, has_res, lo_, hi_, k_lo, k_hi)
