@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pytest
@@ -43,3 +44,24 @@ def check(core: Core) -> Callable[..., dict[str, tuple[str, str]]]:
 
 def rand(*shape: int, seed: int = 0, scale: float = 1.0) -> np.ndarray:
     return (np.random.default_rng(seed).standard_normal(shape) * scale).astype(np.float32)
+
+
+def run_conv_kernel(
+    kernel: Any,
+    x: np.ndarray,
+    threads: int,
+    epilogue: Any = None,
+    residual: np.ndarray | None = None,
+) -> np.ndarray:
+    """Run a convolution kernel (``kernel.g`` its geometry) once on ``x`` with fresh output
+    (NaN-filled, so an unwritten value shows) and scratch buffers, on ``threads`` threads."""
+    from pyvino_cpu._parallel import TaskPool
+
+    g = kernel.g
+    if epilogue is not None:
+        kernel.epilogue = epilogue
+    out = np.full((g.n, g.k, g.ho, g.wo), np.nan, np.float32)
+    scratch = [np.empty(shape, dtype) for shape, dtype in kernel.scratch()]
+    inputs = [x] if residual is None else [x, residual]
+    kernel.bind(inputs, [out], scratch, TaskPool(threads))()
+    return out

@@ -9,12 +9,11 @@ import numpy as np
 import pytest
 import pyvino
 from pyvino import Model
-from pyvino_cpu._parallel import TaskPool
 from pyvino_cpu.kernels._epilogue import SimpleEpilogue
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels.direct_conv import DirectConv, prefer_direct
 
-from .conftest import rand
+from .conftest import rand, run_conv_kernel
 
 ops = pyvino.opset8
 
@@ -63,13 +62,7 @@ def run_direct(
     epilogue: SimpleEpilogue | None = None,
     residual: np.ndarray | None = None,
 ) -> np.ndarray:
-    kernel = DirectConv(g, w)
-    if epilogue is not None:
-        kernel.epilogue = epilogue
-    out = np.full((g.n, g.k, g.ho, g.wo), np.nan, np.float32)
-    inputs = [x] if residual is None else [x, residual]
-    kernel.bind(inputs, [out], [], TaskPool(threads))()
-    return out
+    return run_conv_kernel(DirectConv(g, w), x, threads, epilogue, residual)
 
 
 def sample(g: Window2D, seed: int) -> tuple[np.ndarray, np.ndarray]:

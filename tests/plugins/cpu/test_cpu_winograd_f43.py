@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from pyvino_cpu._parallel import TaskPool
 from pyvino_cpu.kernels._epilogue import SimpleEpilogue
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels.winograd import Winograd, output_tile
 
+from .conftest import run_conv_kernel
 from .test_cpu_two_thread_paths import numpy_convolution
 
 
@@ -28,14 +28,7 @@ def run_winograd(
     epilogue: SimpleEpilogue | None = None,
     residual: np.ndarray | None = None,
 ) -> np.ndarray:
-    kernel = Winograd(g, w, tile=4)
-    if epilogue is not None:
-        kernel.epilogue = epilogue
-    out = np.full((g.n, g.k, g.ho, g.wo), np.nan, np.float32)
-    scratch = [np.empty(shape, dtype) for shape, dtype in kernel.scratch()]
-    inputs = [x] if residual is None else [x, residual]
-    kernel.bind(inputs, [out], scratch, TaskPool(threads))()
-    return out
+    return run_conv_kernel(Winograd(g, w, tile=4), x, threads, epilogue, residual)
 
 
 def sample(g: Window2D, seed: int) -> tuple[np.ndarray, np.ndarray]:

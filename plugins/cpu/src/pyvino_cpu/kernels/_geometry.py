@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 
 def resolved_pads(
     attrs: dict[str, Any],
@@ -95,3 +97,11 @@ class Window2D:
             self.ho,
             self.wo,
         ) == (self.h, self.w)
+
+    def images(
+        self, inputs: list[np.ndarray], outputs: list[np.ndarray], residual: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """NCHW views of a bound step's input, output and fused residual (input 1, if any)."""
+        x = inputs[0].reshape(self.n, self.c, self.h, self.w)
+        out = outputs[0].reshape(self.n, self.k, self.ho, self.wo)
+        return x, out, inputs[1].reshape(out.shape) if residual else None

@@ -214,9 +214,7 @@ class GroupedConv(Kernel):
         pool: TaskPool,
     ) -> Run:
         g, w, groups = self.g, self.w, self.groups
-        x = inputs[0].reshape(g.n, g.c, g.h, g.w)
-        out = outputs[0].reshape(g.n, g.k, g.ho, g.wo)
-        res = inputs[1].reshape(out.shape) if self.epilogue.residual else None
+        x, out, res = g.images(inputs, outputs, self.epilogue.residual)
         contiguous = all(a is None or a.flags.c_contiguous for a in (x, out, res))
         if self.small:
             fn, args, w = depthwise3x3_small, (g.sh, g.ph, g.pw), self.taps

@@ -190,9 +190,7 @@ class DirectConv(Kernel):
         pool: TaskPool,
     ) -> Run:
         g, w, block = self.g, self.w, self.block
-        x = inputs[0].reshape(g.n, g.c, g.h, g.w)
-        out = outputs[0].reshape(g.n, g.k, g.ho, g.wo)
-        res = inputs[1].reshape(out.shape) if self.epilogue.residual else None
+        x, out, res = g.images(inputs, outputs, self.epilogue.residual)
         tails = [
             epilogue_args(self.epilogue, res[i] if res is not None else None) for i in range(g.n)
         ]

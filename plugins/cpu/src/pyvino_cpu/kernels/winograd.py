@@ -22,6 +22,7 @@ from pyvino_cpu.kernels._jit import kernel, precompile
 from pyvino_cpu.kernels.winograd_f43 import (
     input_transform_f43,
     output_transform_f43,
+    transform_filters,
     transform_weights_f43,
 )
 
@@ -41,8 +42,7 @@ _G = np.array([[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]], np.floa
 
 def transform_weights(w: np.ndarray) -> np.ndarray:
     """``[K, C, 3, 3]`` -> ``U[16, K, C]`` with ``U[4a + b] = (G w Gt)[a, b]``."""
-    u = np.einsum("ai,kcij,bj->abkc", _G, w.astype(np.float64), _G)
-    return np.ascontiguousarray(u.reshape(16, w.shape[0], w.shape[1]), dtype=np.float32)
+    return transform_filters(_G, w)
 
 
 @kernel()
@@ -186,10 +186,8 @@ class Winograd(Kernel):
     ) -> Run:
         g, u, th, tw = self.g, self.u, self.th, self.tw
         to_v, from_m = self.transforms
-        x = inputs[0].reshape(g.n, g.c, g.h, g.w)
-        out = outputs[0].reshape(g.n, g.k, g.ho, g.wo)
+        x, out, res = g.images(inputs, outputs, self.epilogue.residual)
         v, m = scratch
-        res = inputs[1].reshape(out.shape) if self.epilogue.residual else None
         tails = [
             epilogue_args(self.epilogue, res[i] if res is not None else None) for i in range(g.n)
         ]

@@ -28,10 +28,16 @@ _G = np.array(
 )
 
 
+def transform_filters(g: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``[K, C, 3, 3]`` -> ``U[a*a, K, C]`` with ``U[a*i + j] = (g w gt)[i, j]`` for the
+    ``[a, 3]`` filter transform ``g`` of a Winograd F(m, 3) (a = m + 2), computed in f64."""
+    u = np.einsum("ai,kcij,bj->abkc", g, w.astype(np.float64), g)
+    return np.ascontiguousarray(u.reshape(-1, w.shape[0], w.shape[1]), dtype=np.float32)
+
+
 def transform_weights_f43(w: np.ndarray) -> np.ndarray:
     """``[K, C, 3, 3]`` -> ``U[36, K, C]`` with ``U[6a + b] = (G w Gt)[a, b]``."""
-    u = np.einsum("ai,kcij,bj->abkc", _G, w.astype(np.float64), _G)
-    return np.ascontiguousarray(u.reshape(36, w.shape[0], w.shape[1]), dtype=np.float32)
+    return transform_filters(_G, w)
 
 
 @kernel()
