@@ -77,6 +77,59 @@ def test_ranking_puts_the_sensitive_layer_first(monkeypatch):
     assert ranked[0][1] > 10 * ranked[1][1]  # its added relative noise dwarfs the others
 
 
+def _output_error(model: Model, inputs: list[np.ndarray], expected: list[np.ndarray]) -> float:
+    """Squared error of output 0 against ``expected``, with the numpy reference evaluator."""
+    from pyvino._reference import evaluate_model
+
+    model.validate_nodes_and_infer_types()
+    return sum(
+        float(np.square(evaluate_model(model, [x])[0].astype(np.float64) - y).sum())
+        for x, y in zip(inputs, expected, strict=True)
+    )
+
+
+def test_ranking_scores_are_the_output_error_each_revert_removes(monkeypatch):
+    from pyvino.quantization import _accuracy_control, _quantize
+
+    layers_seen, ranked_seen = [], []
+    insert = _quantize._insert_quantizers
+
+    def keep_layers(*args, **kwargs):
+        layers_seen.extend(insert(*args, **kwargs))
+        return layers_seen
+
+    def keep_ranking(*args, **kwargs):
+        ranked_seen.extend(rank_layers(*args, **kwargs))
+        return ranked_seen
+
+    monkeypatch.setattr(_quantize, "_insert_quantizers", keep_layers)
+    monkeypatch.setattr(_accuracy_control, "rank_layers", keep_ranking)
+    calibration = data(16 + 12)
+    q = quantize(
+        mlp(), calibration, subset_size=16, max_drop=0.0, ranking_size=12, device="reference"
+    )
+    inputs = calibration[16:]
+    for layer in layers_seen:  # back to the all-int8 state the ranking started from
+        layer.requantize()
+    expected = [np.asarray(mlp_reference(x), np.float64) for x in inputs]
+    everything = _output_error(q, inputs, expected)
+    for layer, score in ranked_seen:
+        layer.revert()
+        without = _output_error(q, inputs, expected)
+        layer.requantize()
+        assert score == pytest.approx(everything - without, rel=1e-4, abs=1e-9)
+    scores = [score for _, score in ranked_seen]
+    assert scores == sorted(scores, reverse=True)
+    assert len(ranked_seen) == 3
+
+
+def mlp_reference(x: np.ndarray) -> np.ndarray:
+    """fp32 ``mlp()`` in numpy."""
+    h = np.maximum(x @ W1, 0.0)
+    h = np.maximum(h @ W2, 0.0)
+    return h @ W3
+
+
 def test_layer_macs_match_hand_counts():
     ops = pyvino.opset15
     x = ops.parameter([1, 4, 8, 8], "f32", name="x")

@@ -6,11 +6,13 @@ The metric is top-1 agreement of output 0 with the fp32 model (no labels needed)
 samples come from the calibration side (items after the statistics subset, or a separate
 ``validation_dataset``), never from the data a user evaluates on.
 
-Ranking: on the first ``ranking_size`` validation samples both the fp32 and the int8 model
-report every quantized layer's input and output. A layer's score is the relative noise it
-adds: ``E[(y_q - y)^2] / E[y^2]`` of its output minus the same ratio for its activation input
-(the noise that arrived from earlier layers). Reverting then follows that order: 1, 2, 4, ...
-layers until the target is met, then a bisection finds the smallest count that meets it.
+Ranking (leave-one-out, as NNCF ranks quantizer groups): on the first ``ranking_size``
+validation samples, a layer's score is how much the squared error of output 0 against the fp32
+model falls when that layer alone is reverted: ``E_all - E_without_layer``. It measures the
+noise a layer adds *as it reaches the output*, so a layer whose noise later layers amplify
+ranks above one that adds more noise locally; the cost is one pass over the ranking samples
+per layer. Reverting then follows that order: 1, 2, 4, ... layers until the target is met,
+then a bisection finds the smallest count that meets it.
 """
 
 from __future__ import annotations
@@ -22,12 +24,10 @@ import numpy as np
 
 from pyvino._errors import PyvinoError
 from pyvino._model import Model
-from pyvino._node import Output
 from pyvino.quantization._evaluate import top1
 from pyvino.quantization._layers import QuantizedLayer
 from pyvino.quantization._statistics import runner
 from pyvino.runtime import Core
-from pyvino.tools._observe import with_outputs
 
 Inputs = list[np.ndarray]
 
@@ -54,23 +54,26 @@ class _NoiseMeter:
         self.signal += float(np.square(ref).sum())
         self.error += float(np.square(np.asarray(value, np.float64) - ref).sum())
 
-    def relative(self) -> float:
-        return self.error / self.signal if self.signal > 0 else 0.0
-
-
-def _observed_tensors(layers: Sequence[QuantizedLayer]) -> list[Output]:
-    tensors: list[Output] = []
-    for layer in layers:
-        activation_ports = [p for p in layer.fp32_inputs if p != layer.weight_port]
-        for out in [layer.node.output(0), *(layer.fp32_inputs[p] for p in activation_ports)]:
-            if out not in tensors:
-                tensors.append(out)
-    return tensors
-
 
 def _set_all(layers: Sequence[QuantizedLayer], reverted: bool) -> None:
     for layer in layers:
         layer.revert() if reverted else layer.requantize()
+
+
+def _output_error(
+    model: Model,
+    samples: Sequence[Inputs],
+    reference: Sequence[np.ndarray],
+    device: str,
+    core: Core | None,
+) -> float:
+    """Summed squared error of output 0 of ``model`` (in its current state) vs ``reference``."""
+    model.validate_nodes_and_infer_types()
+    run = runner(model, device, core)
+    meter = _NoiseMeter()
+    for inputs, expected in zip(samples, reference, strict=True):
+        meter.add(expected, np.asarray(run(inputs)[0]))
+    return meter.error
 
 
 def rank_layers(
@@ -80,25 +83,21 @@ def rank_layers(
     device: str,
     core: Core | None,
 ) -> list[tuple[QuantizedLayer, float]]:
-    """Layers with the relative noise each adds, most harmful first."""
-    tensors = _observed_tensors(layers)
+    """Layers with the output error each one's reverting removes, most harmful first."""
     _set_all(layers, reverted=True)
-    fp32_model, fp32_index = with_outputs(quantized, tensors, "ranking")
+    quantized.validate_nodes_and_infer_types()
+    run_fp32 = runner(quantized, device, core)
+    reference = [np.asarray(run_fp32(inputs)[0]) for inputs in samples]
     _set_all(layers, reverted=False)
-    int8_model, int8_index = with_outputs(quantized, tensors, "ranking")
-    run_fp32, run_int8 = runner(fp32_model, device, core), runner(int8_model, device, core)
-    meters = [_NoiseMeter() for _ in tensors]
-    for inputs in samples:
-        reference, value = run_fp32(inputs), run_int8(inputs)
-        for meter, i, j in zip(meters, fp32_index, int8_index, strict=True):
-            meter.add(reference[i], value[j])
-    noise = {out: meter.relative() for out, meter in zip(tensors, meters, strict=True)}
+    everything = _output_error(quantized, samples, reference, device, core)
     scores = []
     for layer in layers:
-        arriving = [
-            noise[layer.fp32_inputs[p]] for p in layer.fp32_inputs if p != layer.weight_port
-        ]
-        scores.append((layer, noise[layer.node.output(0)] - max(arriving, default=0.0)))
+        layer.revert()
+        scores.append(
+            (layer, everything - _output_error(quantized, samples, reference, device, core))
+        )
+        layer.requantize()
+    quantized.validate_nodes_and_infer_types()
     return sorted(scores, key=lambda pair: -pair[1])
 
 

@@ -163,7 +163,8 @@ def quantize(
     layers adding the most quantization noise are reverted to fp32 until the top-1 agreement
     of output 0 with the fp32 model on the validation samples is at least ``1 - max_drop``.
     Validation samples: ``validation_dataset``, else the calibration items after the first
-    ``subset_size`` (up to ``validation_size`` of them); layers are ranked on the first
+    ``subset_size`` (up to ``validation_size`` of them); layers are ranked leave-one-out (the
+    output error reverting each one removes; one pass per layer) on the first
     ``ranking_size``. The rt_info ``quantization_parameters`` records what was reverted.
     """
     _check_options(preset, weight_range, subset_size)
