@@ -11,8 +11,13 @@ from pyvino import Model
 from pyvino_cpu.kernels._epilogue import SimpleEpilogue, epilogue_args
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels.depthwise import GroupedConv
-from pyvino_cpu.kernels.depthwise_same import depthwise3x3_same
-from pyvino_cpu.kernels.depthwise_small import CHANNEL_BLOCK, depthwise3x3_small, pack_taps
+from pyvino_cpu.kernels.depthwise_same import depthwise3x3_same, same_workspace
+from pyvino_cpu.kernels.depthwise_small import (
+    CHANNEL_BLOCK,
+    depthwise3x3_small,
+    pack_taps,
+    small_workspace,
+)
 
 from .conftest import rand
 
@@ -61,7 +66,8 @@ def test_kernel_matches_loop_oracle(channels, hw, stride, pad, with_residual):
     # two uneven channel ranges, as two threads' tiles would be
     split = channels // 3
     for k_lo, k_hi in ((0, split), (split, channels)):
-        depthwise3x3_small(x, pack_taps(w), out, stride, pad, pad, *args, k_lo, k_hi)
+        buffers = small_workspace(height * width, ho * wo)
+        depthwise3x3_small(x, pack_taps(w), out, stride, pad, pad, *args, k_lo, k_hi, *buffers)
     expected = depthwise_oracle(x, w, bias, stride, pad, (ho, wo), residual, lo, hi)
     np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-5)
 
@@ -91,7 +97,7 @@ def test_same_padding_kernel_matches_oracle(channels, hw, with_residual):
     args = epilogue_args(SimpleEpilogue(bias, with_residual, lo, hi), residual)
     split = channels // 2
     for k_lo, k_hi in ((0, split), (split, channels)):
-        depthwise3x3_same(x, w, out, *args, k_lo, k_hi)
+        depthwise3x3_same(x, w, out, *args, k_lo, k_hi, *same_workspace(height, width))
     expected = depthwise_oracle(x, w, bias, 1, 1, hw, residual, lo, hi)
     np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-5)
 
@@ -101,7 +107,8 @@ def test_range_leaves_other_channels_untouched():
     w = rand(CHANNEL_BLOCK + 10, 1, 3, 3, seed=6)
     out = np.full((CHANNEL_BLOCK + 10, 7, 7), -7.0, np.float32)
     args = epilogue_args(SimpleEpilogue.none(CHANNEL_BLOCK + 10), None)
-    depthwise3x3_small(x, pack_taps(w), out, 1, 1, 1, *args, 3, CHANNEL_BLOCK + 5)
+    buffers = small_workspace(49, 49)
+    depthwise3x3_small(x, pack_taps(w), out, 1, 1, 1, *args, 3, CHANNEL_BLOCK + 5, *buffers)
     assert np.all(out[:3] == -7.0) and np.all(out[CHANNEL_BLOCK + 5 :] == -7.0)
     assert not np.any(out[3 : CHANNEL_BLOCK + 5] == -7.0)
 

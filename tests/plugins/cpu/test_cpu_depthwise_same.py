@@ -8,7 +8,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from pyvino_cpu.kernels._epilogue import SimpleEpilogue, epilogue_args
-from pyvino_cpu.kernels.depthwise_same import MAX_SCRATCH_PIXELS, depthwise3x3_same
+from pyvino_cpu.kernels.depthwise_same import (
+    MAX_SCRATCH_PIXELS,
+    depthwise3x3_same,
+    same_workspace,
+)
 
 from .conftest import rand
 
@@ -34,7 +38,7 @@ def run_in_ranges(x, w, epilogue, residual, ranges):  # noqa: ANN001, ANN201
     out = np.full(x.shape, np.nan, np.float32)
     args = epilogue_args(epilogue, residual)
     for k_lo, k_hi in ranges:
-        depthwise3x3_same(x, w, out, *args, k_lo, k_hi)
+        depthwise3x3_same(x, w, out, *args, k_lo, k_hi, *same_workspace(*x.shape[1:]))
     return out
 
 

@@ -11,7 +11,11 @@ from pyvino import Model
 from pyvino_cpu.kernels._epilogue import SimpleEpilogue, epilogue_args
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels.depthwise import GroupedConv
-from pyvino_cpu.kernels.depthwise_stride2 import depthwise3x3_stride2, fits_stride2
+from pyvino_cpu.kernels.depthwise_stride2 import (
+    depthwise3x3_stride2,
+    fits_stride2,
+    stride2_workspace,
+)
 
 from .conftest import rand
 
@@ -64,7 +68,8 @@ def test_kernel_matches_loop_oracle(channels, hw, pads, with_residual):
     args = epilogue_args(SimpleEpilogue(bias, with_residual, lo, hi), residual)
     split = channels // 2  # two uneven channel ranges, as two threads' tiles would be
     for k_lo, k_hi in ((0, split), (split, channels)):
-        depthwise3x3_stride2(x, w, out, *pads, *args, k_lo, k_hi)
+        buffers = stride2_workspace(height, width)
+        depthwise3x3_stride2(x, w, out, *pads, *args, k_lo, k_hi, *buffers)
     expected = strided_oracle(x, w, bias, pads, (ho, wo), residual, lo, hi)
     np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-5)
 
@@ -74,7 +79,7 @@ def test_range_leaves_other_channels_untouched():
     w = rand(6, 1, 3, 3, seed=26)
     out = np.full((6, 4, 4), -7.0, np.float32)
     args = epilogue_args(SimpleEpilogue.none(6), None)
-    depthwise3x3_stride2(x, w, out, 1, 1, *args, 2, 5)
+    depthwise3x3_stride2(x, w, out, 1, 1, *args, 2, 5, *stride2_workspace(8, 8))
     assert np.all(out[:2] == -7.0) and np.all(out[5:] == -7.0)
     assert not np.any(out[2:5] == -7.0)
 

@@ -12,6 +12,7 @@ what lets LLVM vectorize them (numba cannot prove other indices non-negative: sc
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,9 +21,19 @@ from pyvino_cpu.kernels import Kernel, Run
 from pyvino_cpu.kernels._epilogue import SimpleEpilogue, epilogue_args, finish_row
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels._jit import as_f32, kernel, precompile
-from pyvino_cpu.kernels.depthwise_same import depthwise3x3_same, window3x3
-from pyvino_cpu.kernels.depthwise_small import SMALL_OUTPUT_PIXELS, depthwise3x3_small, pack_taps
-from pyvino_cpu.kernels.depthwise_stride2 import depthwise3x3_stride2, fits_stride2
+from pyvino_cpu.kernels._workspace import Workspace, aligned_zeros, split_with_workspace
+from pyvino_cpu.kernels.depthwise_same import depthwise3x3_same, same_workspace, window3x3
+from pyvino_cpu.kernels.depthwise_small import (
+    SMALL_OUTPUT_PIXELS,
+    depthwise3x3_small,
+    pack_taps,
+    small_workspace,
+)
+from pyvino_cpu.kernels.depthwise_stride2 import (
+    depthwise3x3_stride2,
+    fits_stride2,
+    stride2_workspace,
+)
 
 if TYPE_CHECKING:
     from pyvino_cpu._parallel import TaskPool
@@ -109,7 +120,7 @@ def fill_planes(src, planes, s, ph, pw):  # noqa: ANN001, ANN201
 
 
 @kernel()
-def depthwise3x3(x, w, out, s, ph, pw, bias, res, has_res, lo_, hi_, k_lo, k_hi):  # noqa: ANN001, ANN201
+def depthwise3x3(x, w, out, s, ph, pw, bias, res, has_res, lo_, hi_, k_lo, k_hi, planes, y):  # noqa: ANN001, ANN201
     """out[k] = act(3x3 window of x[k] + bias[k] [+ res[k]]) for output channels [k_lo, k_hi).
 
     The channel is copied into the zero-padded phase planes of the stride (one plane for
@@ -118,15 +129,14 @@ def depthwise3x3(x, w, out, s, ph, pw, bias, res, has_res, lo_, hi_, k_lo, k_hi)
     loop over ``(ho - 1) * pitch + wo`` positions (long enough to vectorize even for 7x7
     images; the ``pitch - wo`` positions between rows are computed and dropped). The rows are
     then stored with the epilogue. The loops index one base array at fixed offsets: with more
-    distinct arrays LLVM gives up vectorizing (too many runtime alias checks).
+    distinct arrays LLVM gives up vectorizing (too many runtime alias checks). ``planes`` and
+    ``y`` are ``planes_workspace`` (the planes' zero border is never written).
     """
     _, ho, wo = out.shape
     pitch = wo + 2 // s
     rows = ho + 2 // s
-    planes = np.zeros((s * s, rows, pitch), np.float32)
     flat = planes.reshape(-1)
     size = rows * pitch
-    y = np.empty(ho * pitch, np.float32)
     n = (ho - 1) * pitch + wo
     for k in range(k_lo, k_hi):
         fill_planes(x[k], planes, s, ph, pw)
@@ -164,6 +174,13 @@ def depthwise3x3(x, w, out, s, ph, pw, bias, res, has_res, lo_, hi_, k_lo, k_hi)
             else:
                 for q in range(wo):
                     row[q] = min(max(val[q], lo_), hi_)
+
+
+def planes_workspace(s: int, ho: int, wo: int) -> tuple[np.ndarray, np.ndarray]:
+    """``depthwise3x3``'s buffers: the zero-bordered phase planes of stride ``s`` (zeroed
+    here once) and the flat output rows ``y`` at the planes' pitch."""
+    pitch, rows = wo + 2 // s, ho + 2 // s
+    return aligned_zeros((s * s, rows, pitch)), aligned_zeros(ho * pitch)
 
 
 class GroupedConv(Kernel):
@@ -218,30 +235,35 @@ class GroupedConv(Kernel):
         contiguous = all(a is None or a.flags.c_contiguous for a in (x, out, res))
         if self.small:
             fn, args, w = depthwise3x3_small, (g.sh, g.ph, g.pw), self.taps
+            workspace = functools.partial(small_workspace, g.h * g.w, g.ho * g.wo)
         elif self.same and contiguous:  # it reshapes channels to flat rows
             fn, args = depthwise3x3_same, ()
+            workspace = functools.partial(same_workspace, g.h, g.w)
         elif self.stride2 and contiguous:  # it reshapes channels to flat rows too
             fn, args = depthwise3x3_stride2, (g.ph, g.pw)
+            workspace = functools.partial(stride2_workspace, g.h, g.w)
         elif self.fast3x3:
             fn, args = depthwise3x3, (g.sh, g.ph, g.pw)
+            workspace = functools.partial(planes_workspace, g.sh, g.ho, g.wo)
         else:
             fn, args = grouped_conv, (groups, g.sh, g.sw, g.dh, g.dw, g.ph, g.pw)
+            workspace = tuple
         per_image = [
             args + epilogue_args(self.epilogue, res[i] if res is not None else None)
             for i in range(g.n)
         ]
-        precompile(fn, x[0], w, out[0], *per_image[0], 0, 0)
+        precompile(fn, x[0], w, out[0], *per_image[0], 0, 0, *workspace())
         k = g.k
 
-        def body(lo: int, hi: int) -> None:  # the flattened (image, output channel) range
+        def body(lo: int, hi: int, buffers: Workspace) -> None:  # the (image, channel) range
             while lo < hi:
                 n, k0 = divmod(lo, k)
                 k1 = min(k, k0 + hi - lo)
-                fn(x[n], w, out[n], *per_image[n], k0, k1)
+                fn(x[n], w, out[n], *per_image[n], k0, k1, *buffers)
                 lo += k1 - k0
 
         # in GEMM flops (the unit of MIN_PARALLEL_WORK): these loops run far below GEMM speed,
         # about a nanosecond (60 GEMM flops) per output and 250 ns per channel
         outputs = g.n * k * g.ho * g.wo
         work = (2 * self.w[0].size + 60) * outputs + 15000 * g.n * k
-        return pool.split(g.n * k, body, work=work)
+        return split_with_workspace(pool, g.n * k, body, workspace, work=work)

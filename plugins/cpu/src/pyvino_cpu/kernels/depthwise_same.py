@@ -21,6 +21,7 @@ import numba
 import numpy as np
 
 from pyvino_cpu.kernels._jit import kernel
+from pyvino_cpu.kernels._workspace import aligned_zeros
 
 # Up to here the scratch buffer, both column masks and the output channel (4 bytes a pixel
 # each) fit a 32 KiB L1 cache together; measured: faster at 28x28, slower at 56x56.
@@ -102,16 +103,22 @@ def _edge_row(xk, wk, top, bottom, row, oy):  # noqa: ANN001, ANN201
         )  # fmt: skip
 
 
-@kernel()
-def _column_masks(height, width):  # noqa: ANN001, ANN201
+def same_workspace(height: int, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``depthwise3x3_same``'s buffers for an ``H x W`` image: through the scratch buffer (at
+    most ``MAX_SCRATCH_PIXELS``), the channel buffer with its zero margins (zeroed here once)
+    and the column masks; empty arrays for images read in place."""
+    if height * width > MAX_SCRATCH_PIXELS:
+        return np.zeros(0, np.float32), np.zeros(0, np.bool_), np.zeros(0, np.bool_)
+    margin = width + 1  # the window's reach: one row and one column
+    left, right = _column_masks(height, width)
+    return aligned_zeros(height * width + 2 * margin), left, right
+
+
+def _column_masks(height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
     """Per flat output pixel: False where window column 0 (``left``) or 2 (``right``) lies in
     the padding."""
-    left = np.ones(height * width, np.bool_)
-    right = np.ones(height * width, np.bool_)
-    for oy in range(height):
-        left[oy * width] = False
-        right[oy * width + width - 1] = False
-    return left, right
+    columns = np.tile(np.arange(width), height)
+    return columns != 0, columns != width - 1
 
 
 @kernel()
@@ -147,12 +154,10 @@ def _masked_taps(buf, width, wk, b, of, rf, has_res, lo, hi, left, right):  # no
 
 
 @kernel()
-def _scratch_channels(x, w, out, bias, res, has_res, lo_, hi_, k_lo, k_hi):  # noqa: ANN001, ANN201
+def _scratch_channels(x, w, out, bias, res, has_res, lo_, hi_, k_lo, k_hi, buf, left, right):  # noqa: ANN001, ANN201
     """``depthwise3x3_same`` through a zero-margined copy of each channel and column masks."""
-    _, height, width = x.shape
+    width = x.shape[2]
     margin = width + 1  # the window's reach: one row and one column
-    buf = np.zeros(height * width + 2 * margin, np.float32)
-    left, right = _column_masks(height, width)
     for k in range(k_lo, k_hi):
         wk = w[k].reshape(-1)
         taps = (wk[0], wk[1], wk[2], wk[3], wk[4], wk[5], wk[6], wk[7], wk[8])
@@ -194,13 +199,15 @@ def _in_place_channels(x, w, out, bias, res, has_res, lo_, hi_, k_lo, k_hi):  # 
 
 
 @kernel()
-def depthwise3x3_same(x, w, out, bias, res, has_res, lo_, hi_, k_lo, k_hi):  # noqa: ANN001, ANN201
+def depthwise3x3_same(x, w, out, bias, res, has_res, lo_, hi_, k_lo, k_hi, buf, left, right):  # noqa: ANN001, ANN201
     """out[k] = act(3x3 "same" window of x[k] + bias[k] [+ res[k]]) for channels [k_lo, k_hi).
 
-    Needs C-contiguous ``x``/``out``/``res`` of one spatial shape with H, W >= 3.
+    Needs C-contiguous ``x``/``out``/``res`` of one spatial shape with H, W >= 3; ``buf``,
+    ``left`` and ``right`` are ``same_workspace(H, W)`` (the buffer's zero margins are never
+    written, so they stay zero from one call to the next).
     """
     _, height, width = x.shape
     if height * width <= MAX_SCRATCH_PIXELS:
-        _scratch_channels(x, w, out, bias, res, has_res, lo_, hi_, k_lo, k_hi)
+        _scratch_channels(x, w, out, bias, res, has_res, lo_, hi_, k_lo, k_hi, buf, left, right)
     else:
         _in_place_channels(x, w, out, bias, res, has_res, lo_, hi_, k_lo, k_hi)

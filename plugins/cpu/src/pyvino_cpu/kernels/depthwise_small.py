@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from pyvino_cpu.kernels._jit import kernel
+from pyvino_cpu.kernels._workspace import aligned_zeros
 
 # Output pixels per channel up to which GroupedConv picks this kernel (7x7 = 49, 8x8 = 64);
 # from 14x14 outputs on the per-channel kernel was faster (384x14x14: 128 vs 173 us).
@@ -25,6 +26,11 @@ def pack_taps(weights: np.ndarray) -> np.ndarray:
     """[K, 1, 3, 3] depthwise weights as a contiguous tap-major [9, K] float32 matrix."""
     channels = weights.shape[0]
     return np.ascontiguousarray(weights.reshape(channels, 9).T, dtype=np.float32)
+
+
+def small_workspace(in_pixels: int, out_pixels: int) -> tuple[np.ndarray, np.ndarray]:
+    """``depthwise3x3_small``'s channels-last blocks of the input and the output."""
+    return aligned_zeros((in_pixels, CHANNEL_BLOCK)), aligned_zeros((out_pixels, CHANNEL_BLOCK))
 
 
 @kernel()
@@ -63,15 +69,15 @@ def _taps_block(xt, taps, bias, yt, s, ph, pw, height, width, wo, c0, m):  # noq
 
 
 @kernel()
-def depthwise3x3_small(x, taps, out, s, ph, pw, bias, res, has_res, lo_, hi_, k_lo, k_hi):  # noqa: ANN001, ANN201
+def depthwise3x3_small(x, taps, out, s, ph, pw, bias, res, has_res, lo_, hi_, k_lo, k_hi, xt, yt):  # noqa: ANN001, ANN201
     """out[k] = act(3x3 window of x[k] + bias[k] [+ res[k]]) for channels [k_lo, k_hi).
 
-    ``taps`` is ``pack_taps(weights)``; the other arguments are those of ``depthwise3x3``.
+    ``taps`` is ``pack_taps(weights)``, ``xt`` and ``yt`` are ``small_workspace`` (any
+    content: the block's columns are written before they are read); the other arguments are
+    those of ``depthwise3x3``.
     """
     _, height, width = x.shape
     _, ho, wo = out.shape
-    xt = np.empty((height * width, CHANNEL_BLOCK), np.float32)
-    yt = np.empty((ho * wo, CHANNEL_BLOCK), np.float32)
     for c0 in range(k_lo, k_hi, CHANNEL_BLOCK):
         m = min(CHANNEL_BLOCK, k_hi - c0)
         _transpose_block(x, xt, c0, m)

@@ -19,11 +19,20 @@ from __future__ import annotations
 import numpy as np
 
 from pyvino_cpu.kernels._jit import kernel
+from pyvino_cpu.kernels._workspace import aligned_zeros
 
 
 def fits_stride2(height: int, width: int, ho: int, wo: int, ph: int, pw: int) -> bool:
     """Whether ``depthwise3x3_stride2`` handles this geometry (stride 2, 3x3 window)."""
     return height == 2 * ho and width == 2 * wo and ph in (0, 1) and pw in (0, 1) and ho >= 2
+
+
+def stride2_workspace(height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """``depthwise3x3_stride2``'s buffers for an ``H x W`` input: the four phase planes with
+    their zero margins (float32, zeroed here once) and the nine tap offsets (int64)."""
+    margin = width // 2 + 1
+    plane = (height // 2) * (width // 2) + margin
+    return aligned_zeros(margin + 4 * plane), np.zeros(9, np.int64)
 
 
 @kernel()
@@ -83,17 +92,17 @@ def _taps(buf, offsets, wk, b, of, rf, has_res, lo, hi):  # noqa: ANN001, ANN201
 
 
 @kernel()
-def depthwise3x3_stride2(x, w, out, ph, pw, bias, res, has_res, lo_, hi_, k_lo, k_hi):  # noqa: ANN001, ANN201
+def depthwise3x3_stride2(x, w, out, ph, pw, bias, res, has_res, lo_, hi_, k_lo, k_hi, buf, offsets):  # noqa: ANN001, ANN201
     """out[k] = act(3x3 stride-2 window of x[k] + bias[k] [+ res[k]]) for channels [k_lo, k_hi).
 
-    Needs ``fits_stride2(H, W, Ho, Wo, ph, pw)`` and C-contiguous ``x``/``out``/``res``.
+    Needs ``fits_stride2(H, W, Ho, Wo, ph, pw)`` and C-contiguous ``x``/``out``/``res``;
+    ``buf`` and ``offsets`` are ``stride2_workspace(H, W)`` (the planes' zero margins are
+    never written, so they stay zero from one call to the next).
     """
     _, height, width = x.shape
     wo = width // 2
     margin = wo + 1  # the reach of the offsets (-1 or +1 plane row and column)
     plane = (height // 2) * wo + margin
-    buf = np.zeros(margin + 4 * plane, np.float32)
-    offsets = np.empty(9, np.int64)
     for i in range(3):
         for j in range(3):
             a, b = (i - ph) % 2, (j - pw) % 2

@@ -22,6 +22,7 @@ from pyvino_cpu.kernels import Kernel, Run
 from pyvino_cpu.kernels._epilogue import SimpleEpilogue, epilogue_args
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels._jit import kernel, precompile
+from pyvino_cpu.kernels._workspace import Workspace, aligned_zeros, split_with_workspace
 
 if TYPE_CHECKING:
     from pyvino_cpu._parallel import TaskPool
@@ -110,17 +111,17 @@ def store_rows(acc, out, k, oy0, rows, pitch, bias, res, has_res, lo, hi):  # no
 
 @kernel()
 def direct_conv_rows(  # noqa: PLR0913
-    x, w, out, dh, dw, ph, pw, block, bias, res, has_res, lo, hi, oy_lo, oy_hi
+    x, w, out, dh, dw, ph, pw, block, bias, res, has_res, lo, hi, oy_lo, oy_hi, xp, acc
 ):  # noqa: ANN001, ANN201
     """out[:, oy_lo:oy_hi] of the stride-1 convolution of x [C, H, W] by w [K4, C, kh, kw]
-    (K4 a multiple of 4 >= out's K), ``block`` output rows at a time, fused epilogue."""
+    (K4 a multiple of 4 >= out's K), ``block`` output rows at a time, fused epilogue.
+
+    ``xp`` and ``acc`` are the working buffers of ``row_buffers`` (any content: every value
+    read is written first)."""
     channels = x.shape[0]
     k4, _, kh, kw = w.shape
     width = out.shape[2]
     pitch = width + (kw - 1) * dw
-    span_rows = block + (kh - 1) * dh
-    xp = np.zeros((channels, span_rows * pitch + (kw - 1) * dw), np.float32)
-    acc = np.empty((CHANNELS_PER_PASS, block * pitch), np.float32)
     threes = kw // 3 * 3
     for oy0 in range(oy_lo, oy_hi, block):
         rows = min(block, oy_hi - oy0)
@@ -161,6 +162,16 @@ def prefer_direct(g: Window2D) -> bool:
     return g.k <= MAX_DIRECT_CHANNELS and g.ho * g.wo >= MIN_DIRECT_PIXELS
 
 
+def row_buffers(g: Window2D, block: int) -> tuple[np.ndarray, np.ndarray]:
+    """``direct_conv_rows``'s working buffers for ``block`` output rows: the block's padded
+    input rows ``xp`` [C, rows * pitch + window reach] (up to ~250 KB) and the accumulators
+    ``acc`` [4, block * pitch]."""
+    pitch = g.wo + (g.kw - 1) * g.dw
+    span_rows = block + (g.kh - 1) * g.dh
+    xp = aligned_zeros((g.c, span_rows * pitch + (g.kw - 1) * g.dw))
+    return xp, aligned_zeros((CHANNELS_PER_PASS, block * pitch))
+
+
 def block_rows(g: Window2D) -> int:
     """Output rows per block: about ``ROW_SPAN`` pixels of padded pitch."""
     pitch = g.wo + (g.kw - 1) * g.dw
@@ -195,14 +206,19 @@ class DirectConv(Kernel):
             epilogue_args(self.epilogue, res[i] if res is not None else None) for i in range(g.n)
         ]
         geometry = (g.dh, g.dw, g.ph, g.pw, block)
-        precompile(direct_conv_rows, x[0], w, out[0], *geometry, *tails[0], 0, 0)
+        buffers = row_buffers(g, block)
+        precompile(direct_conv_rows, x[0], w, out[0], *geometry, *tails[0], 0, 0, *buffers)
 
-        def rows(lo: int, hi: int) -> None:  # rows of the flattened (image, output row) range
+        def rows(lo: int, hi: int, buffers: Workspace) -> None:  # of the (image, row) range
             while lo < hi:
                 n, oy0 = divmod(lo, g.ho)
                 oy1 = min(g.ho, oy0 + hi - lo)
-                direct_conv_rows(x[n], w, out[n], *geometry, *tails[n], oy0, oy1)
+                direct_conv_rows(x[n], w, out[n], *geometry, *tails[n], oy0, oy1, *buffers)
                 lo += oy1 - oy0
 
+        def tile_buffers() -> Workspace:
+            return row_buffers(g, block)
+
         work = 2.0 * w.shape[0] * g.c * g.kh * g.kw * g.ho * g.wo * g.n
-        return pool.split(g.n * g.ho, rows, block, TILES_PER_THREAD, work)
+        total = g.n * g.ho
+        return split_with_workspace(pool, total, rows, tile_buffers, block, TILES_PER_THREAD, work)

@@ -19,6 +19,7 @@ from pyvino_opsets._resample import cubic_taps, linear_onnx_taps, nearest_indice
 
 from pyvino_cpu.kernels import Kernel, Run
 from pyvino_cpu.kernels._jit import kernel, precompile
+from pyvino_cpu.kernels._workspace import Workspace, aligned_zeros, split_with_workspace
 
 if TYPE_CHECKING:
     from pyvino_cpu._parallel import TaskPool
@@ -44,18 +45,18 @@ def blend_columns(row, dst, idx_w, w_w):  # noqa: ANN001, ANN201
 
 
 @kernel()
-def resample_rows(x, out, idx_h, w_h, idx_w, w_w, width, inner, lo, hi):  # noqa: ANN001, ANN201
+def resample_rows(x, out, idx_h, w_h, idx_w, w_w, width, inner, lo, hi, row):  # noqa: ANN001, ANN201
     """x [A, H, M*W*C] -> out [A, Ho, M*Wo*C] for output rows [lo, hi) of A * Ho.
 
     A row is first blended from its input rows over the whole contiguous M*W*C span, then
     its outputs blend that row's taps along W. All tables are [taps, out_len]: with C = 1 (NCHW
     resized on H and W) each tap is one gather-multiply-add loop over the output row, which
-    LLVM vectorises (2.3x the scalar loop over (ox, tap) on UNet's upsampling).
+    LLVM vectorises (2.3x the scalar loop over (ox, tap) on UNet's upsampling). ``row`` is
+    a working buffer of M*W*C floats (any content: written before it is read).
     """
     ho, span = out.shape[1], x.shape[2]
     middle = span // (width * inner)
     taps, wo = idx_w.shape
-    row = np.empty(span, np.float32)
     for task in range(lo, hi):
         a, oy = task // ho, task % ho
         first, w0 = x[a, idx_h[0, oy]], w_h[0, oy]
@@ -135,9 +136,17 @@ class Interpolate(Kernel):
         (a, h, m, w, c), (_, ho, _, wo, _) = self.view_in, self.view_out
         x, out = inputs[0].reshape(a, h, m * w * c), outputs[0].reshape(a, ho, m * wo * c)
         args = (self.idx_h, self.w_h, self.idx_w, self.w_w, w, c)
-        precompile(resample_rows, x, out, *args, 0, 0)
+        span = x.shape[2]
+
+        def row_buffer() -> Workspace:
+            return (aligned_zeros(span),)
+
+        def rows(lo: int, hi: int, buffers: Workspace) -> None:
+            resample_rows(x, out, *args, lo, hi, *buffers)
+
+        precompile(resample_rows, x, out, *args, 0, 0, *row_buffer())
         work = OUTPUT_TAP_WORK * out.size * (self.idx_w.shape[0] + self.idx_h.shape[0])
-        return pool.split(a * ho, lambda lo, hi: resample_rows(x, out, *args, lo, hi), work=work)
+        return split_with_workspace(pool, a * ho, rows, row_buffer, work=work)
 
 
 def _size(dims: tuple[int, ...]) -> int:

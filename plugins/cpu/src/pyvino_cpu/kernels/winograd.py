@@ -9,6 +9,7 @@ batched GEMMs ``M[e] = U[e] @ V[e]`` with the pre-transformed weights ``U = G g 
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -19,6 +20,7 @@ from pyvino_cpu.kernels import Kernel, Run
 from pyvino_cpu.kernels._epilogue import SimpleEpilogue, epilogue_args, finish_row
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels._jit import kernel, precompile
+from pyvino_cpu.kernels._workspace import Workspace, aligned_zeros, split_with_workspace
 from pyvino_cpu.kernels.winograd_f43 import (
     input_transform_f43,
     output_transform_f43,
@@ -46,19 +48,19 @@ def transform_weights(w: np.ndarray) -> np.ndarray:
 
 
 @kernel()
-def input_transform(x, v, ph, pw, tw, ty_lo, ty_hi, c_lo, c_hi):  # noqa: ANN001, ANN201
+def input_transform(x, v, ph, pw, tw, ty_lo, ty_hi, c_lo, c_hi, work):  # noqa: ANN001, ANN201
     """v[4a + b, c, t] = (Bt d B)[a, b] for the 4x4 tile d of channel c at tile t (zero padded).
 
     Vectorized along a row of tiles: the four input rows of a tile row are combined first
-    (Bt d), split into even and odd columns, then each gives four planes (. B).
+    (Bt d), split into even and odd columns, then each gives four planes (. B). ``work`` is
+    ``input_workspace(2, tw)``: the padded rows (their zero columns are never written), the
+    combined rows, even and odd columns.
     """
     channels, height, width = x.shape
     span = 2 * tw + 2
     lo, hi = min(pw, span), min(span, pw + width)  # row columns inside the image
-    rows = np.zeros((4, span), np.float32)
-    t = np.empty((4, span), np.float32)
-    even = np.empty(tw + 1, np.float32)
-    odd = np.empty(tw + 1, np.float32)
+    rows, t = work[0:4], work[4:8]
+    even, odd = work[8, : tw + 1], work[9, : tw + 1]
     for c in range(c_lo, c_hi):
         for ty in range(ty_lo, ty_hi):
             for a in range(4):
@@ -105,11 +107,13 @@ def output_transform(
     ty_hi,
     k_lo,
     k_hi,
+    work,
 ):
-    """out[k, 2ty + i, 2tx + j] = act((At M A)[i, j] + ...) for M = m[:, k, t] as 4x4."""
+    """out[k, 2ty + i, 2tx + j] = act((At M A)[i, j] + ...) for M = m[:, k, t] as 4x4.
+
+    ``work`` is ``output_workspace(2, tw)``: rows ``4i + b`` hold (At M)[i, b], rows 8 and 9
+    the output rows (all written before they are read)."""
     channels, height, width = out.shape
-    s = np.empty((2, 4, tw), np.float32)
-    y = np.empty((2, tw), np.float32)
     for k in range(k_lo, k_hi):
         for ty in range(ty_lo, ty_hi):
             base = ty * tw
@@ -118,7 +122,7 @@ def output_transform(
                 m1 = m[4 + b, k, base : base + tw]
                 m2 = m[8 + b, k, base : base + tw]
                 m3 = m[12 + b, k, base : base + tw]
-                s0, s1 = s[0, b], s[1, b]
+                s0, s1 = work[b], work[4 + b]
                 for q in range(tw):
                     s0[q] = m0[q] + m1[q] + m2[q]
                     s1[q] = m1[q] - m2[q] - m3[q]
@@ -126,8 +130,8 @@ def output_transform(
                 oy = 2 * ty + i
                 if oy >= height:
                     continue
-                a0, a1, a2, a3 = s[i, 0], s[i, 1], s[i, 2], s[i, 3]
-                y0, y1 = y[0], y[1]
+                a0, a1, a2, a3 = work[4 * i], work[4 * i + 1], work[4 * i + 2], work[4 * i + 3]
+                y0, y1 = work[8], work[9]
                 for q in range(tw):
                     y0[q] = a0[q] + a1[q] + a2[q]
                     y1[q] = a1[q] - a2[q] - a3[q]
@@ -138,6 +142,20 @@ def output_transform(
                 if width % 2:
                     row[width - 1] = y0[width // 2]
                 finish_row(row, bias[k], res[k % res.shape[0], oy % res.shape[1]], has_res, lo, hi)
+
+
+def input_workspace(tile: int, tw: int) -> np.ndarray:
+    """The input transform's rows for ``tw`` tiles of F(tile x tile, 3x3), zeroed once: the
+    padded input rows and their combinations (``tile + 2`` each), and for F(2x2) the even
+    and odd columns."""
+    rows = 2 * (tile + 2) + (2 if tile == 2 else 0)
+    return aligned_zeros((rows, tile * tw + 2))
+
+
+def output_workspace(tile: int, tw: int) -> np.ndarray:
+    """The output transform's rows for ``tw`` tiles: ``tile * (tile + 2)`` rows of At M, then
+    ``tile`` output rows."""
+    return aligned_zeros((tile * (tile + 2) + tile, tw))
 
 
 def prefer_winograd(g: Window2D) -> bool:
@@ -191,16 +209,22 @@ class Winograd(Kernel):
         tails = [
             epilogue_args(self.epilogue, res[i] if res is not None else None) for i in range(g.n)
         ]
-        precompile(to_v, x[0], v, g.ph, g.pw, tw, 0, 0, 0, 0)
-        precompile(from_m, m, out[0], tw, *tails[0], 0, 0, 0, 0)
+        tile = self.tile
+
+        def transform_rows() -> Workspace:  # a tile's (input, output) transform buffers
+            return input_workspace(tile, tw), output_workspace(tile, tw)
+
+        rows_in, rows_out = transform_rows()
+        precompile(to_v, x[0], v, g.ph, g.pw, tw, 0, 0, 0, 0, rows_in)
+        precompile(from_m, m, out[0], tw, *tails[0], 0, 0, 0, 0, rows_out)
         matmul = np.matmul
         c, k = g.c, g.k
 
-        def rows(n: int, ty0: int, ty1: int) -> None:  # tile rows: transform, GEMM, transform
-            to_v(x[n], v, g.ph, g.pw, tw, ty0, ty1, 0, c)
+        def rows(n: int, ty0: int, ty1: int, work: Workspace) -> None:  # transform, GEMM, back
+            to_v(x[n], v, g.ph, g.pw, tw, ty0, ty1, 0, c, work[0])
             t0, t1 = ty0 * tw, ty1 * tw
             matmul(u, v[:, :, t0:t1], out=m[:, :, t0:t1])
-            from_m(m, out[n], tw, *tails[n], ty0, ty1, 0, k)
+            from_m(m, out[n], tw, *tails[n], ty0, ty1, 0, k, work[1])
 
         work = 2.0 * u.shape[0] * k * c * th * tw  # GEMM flops per image
         runs: list[Run] = []
@@ -211,20 +235,23 @@ class Winograd(Kernel):
                 and work >= MIN_PARALLEL_WORK
             ):
                 # few tile rows: transform channel ranges, then GEMM and output by channels
-                def inputs_(c0: int, c1: int, n: int = n) -> None:
-                    to_v(x[n], v, g.ph, g.pw, tw, 0, th, c0, c1)
+                def inputs_(c0: int, c1: int, ws: Workspace, n: int = n) -> None:
+                    to_v(x[n], v, g.ph, g.pw, tw, 0, th, c0, c1, ws[0])
 
-                def outputs_(k0: int, k1: int, n: int = n) -> None:
+                def outputs_(k0: int, k1: int, ws: Workspace, n: int = n) -> None:
                     matmul(u[:, k0:k1], v, out=m[:, k0:k1])
-                    from_m(m, out[n], tw, *tails[n], 0, th, k0, k1)
+                    from_m(m, out[n], tw, *tails[n], 0, th, k0, k1, ws[1])
 
                 runs += [
-                    pool.split(c, inputs_, 8, 2, work / 8),
-                    pool.split(k, outputs_, 16, GEMM_TILES_PER_THREAD, work),
+                    split_with_workspace(pool, c, inputs_, transform_rows, 8, 2, work / 8),
+                    split_with_workspace(
+                        pool, k, outputs_, transform_rows, 16, GEMM_TILES_PER_THREAD, work
+                    ),
                 ]
             else:
+                body = functools.partial(rows, n)
                 tiles = GEMM_TILES_PER_THREAD
-                runs.append(pool.split(th, lambda a, b, n=n: rows(n, a, b), 2, tiles, work))
+                runs.append(split_with_workspace(pool, th, body, transform_rows, 2, tiles, work))
         if len(runs) == 1:
             return runs[0]
 

@@ -41,17 +41,18 @@ def transform_weights_f43(w: np.ndarray) -> np.ndarray:
 
 
 @kernel()
-def input_transform_f43(x, v, ph, pw, tw, ty_lo, ty_hi, c_lo, c_hi):  # noqa: ANN001, ANN201
+def input_transform_f43(x, v, ph, pw, tw, ty_lo, ty_hi, c_lo, c_hi, work):  # noqa: ANN001, ANN201
     """v[6a + b, c, t] = (Bt d Bt')[a, b] for the 6x6 tile d of channel c at tile t (zero padded).
 
     Vectorized along a row of tiles: the six input rows of a tile row are combined first
     (Bt d, six rows of the row's width), then each gives six planes (. B) over its tiles.
+    ``work`` is ``winograd.input_workspace(4, tw)``: the padded rows (their zero columns are
+    never written) and their combinations.
     """
     channels, height, width = x.shape
     span = 4 * tw + 2
     lo, hi = min(pw, span), min(span, pw + width)  # row columns inside the image
-    rows = np.zeros((6, span), np.float32)
-    t = np.empty((6, span), np.float32)
+    rows, t = work[0:6], work[6:12]
     for c in range(c_lo, c_hi):
         for ty in range(ty_lo, ty_hi):
             for a in range(6):
@@ -103,11 +104,14 @@ def output_transform_f43(  # noqa: ANN201
     ty_hi,  # noqa: ANN001
     k_lo,  # noqa: ANN001
     k_hi,  # noqa: ANN001
+    work,  # noqa: ANN001
 ):
-    """out[k, 4ty + i, 4tx + j] = act((At M A)[i, j] + ...) for M = m[:, k, t] as 6x6."""
+    """out[k, 4ty + i, 4tx + j] = act((At M A)[i, j] + ...) for M = m[:, k, t] as 6x6.
+
+    ``work`` is ``winograd.output_workspace(4, tw)``: rows ``6i + b`` hold (At M)[i, b],
+    rows 24-27 the output rows (all written before they are read)."""
     channels, height, width = out.shape
-    s = np.empty((4, 6, tw), np.float32)
-    y = np.empty((4, tw), np.float32)
+    y = work[24:28]
     full = width // 4
     for k in range(k_lo, k_hi):
         for ty in range(ty_lo, ty_hi):
@@ -119,7 +123,7 @@ def output_transform_f43(  # noqa: ANN201
                 m3 = m[18 + b, k, base : base + tw]
                 m4 = m[24 + b, k, base : base + tw]
                 m5 = m[30 + b, k, base : base + tw]
-                s0, s1, s2, s3 = s[0, b], s[1, b], s[2, b], s[3, b]
+                s0, s1, s2, s3 = work[b], work[6 + b], work[12 + b], work[18 + b]
                 for q in range(tw):
                     p12, n12 = m1[q] + m2[q], m1[q] - m2[q]
                     p34, n34 = m3[q] + m4[q], m3[q] - m4[q]
@@ -131,7 +135,8 @@ def output_transform_f43(  # noqa: ANN201
                 oy = 4 * ty + i
                 if oy >= height:
                     continue
-                a0, a1, a2, a3, a4, a5 = s[i, 0], s[i, 1], s[i, 2], s[i, 3], s[i, 4], s[i, 5]
+                a = work[6 * i : 6 * i + 6]
+                a0, a1, a2, a3, a4, a5 = a[0], a[1], a[2], a[3], a[4], a[5]
                 y0, y1, y2, y3 = y[0], y[1], y[2], y[3]
                 for q in range(tw):
                     p12, n12 = a1[q] + a2[q], a1[q] - a2[q]
