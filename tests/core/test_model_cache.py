@@ -208,3 +208,35 @@ def test_a_missing_model_file_is_a_typed_error_with_cache_dir(tmp_path):
         Core().compile_model(
             str(tmp_path / "missing.onnx"), "CPU", {"CACHE_DIR": str(tmp_path / "cache")}
         )
+
+
+def test_the_collector_is_paused_during_an_import_and_restored(tmp_path, monkeypatch):
+    import gc
+
+    import pytest
+    from pyvino.runtime import _cache
+
+    seen = []
+    plugin = Core()._resolve("CPU")[0]
+    real_import = type(plugin).import_model
+
+    def spying(self, payload, config):
+        seen.append(gc.isenabled())
+        return real_import(self, payload, config)
+
+    monkeypatch.setattr(type(plugin), "import_model", spying)
+    cfg = {"CACHE_DIR": str(tmp_path / "cache")}
+    model = conformance_models()["cnn"]()
+    Core().compile_model(model, "CPU", cfg)
+    assert Core().compile_model(model, "CPU", cfg).get_property("LOADED_FROM_CACHE") is True
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(ValueError), _cache.collector_paused():
+            raise ValueError("an import failing")
+        assert not gc.isenabled()  # was off before: stays off
+    finally:
+        gc.enable()
+    with pytest.raises(ValueError), _cache.collector_paused():
+        raise ValueError("an import failing")
+    assert gc.isenabled()

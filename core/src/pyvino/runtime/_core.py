@@ -233,7 +233,8 @@ class Core:
             model_stream = Path(model_stream).read_bytes()
         plugin, implied = self._resolve(device_name)
         _, payload = unpack_blob(bytes(model_stream), expected_device=plugin.name)
-        backend = plugin.import_model(payload, {**implied, **(config or {})})
+        with _cache.collector_paused():
+            backend = plugin.import_model(payload, {**implied, **(config or {})})
         return CompiledModel(backend, plugin.name)
 
     # ----------------------------------------------------------------- extensions
@@ -261,7 +262,8 @@ def _load_cached(path: Path, plugin: DevicePlugin, config: dict[str, Any]) -> Co
     entry is removed, to be rebuilt)."""
     try:
         _, payload = read_blob_file(path, expected_device=plugin.name)
-        backend = plugin.import_model(payload, config)
+        with _cache.collector_paused():
+            backend = plugin.import_model(payload, config)
     except FileNotFoundError:
         return None
     except (OSError, PyvinoError) as exc:
