@@ -19,7 +19,6 @@ import onnx
 import pytest
 import pyvino
 from numba.core.runtime import _nrt_python, rtsys
-from onnx import TensorProto, helper
 from onnx.reference import ReferenceEvaluator
 from pyvino import Core, Model, zoo
 from pyvino.testing import evaluate_model
@@ -40,6 +39,7 @@ from pyvino_cpu.kernels.winograd import (
 from pyvino_cpu.kernels.winograd_f43 import input_transform_f43, output_transform_f43
 
 from .conftest import exec_types, rand
+from .test_kernels_interpolate_threads import resize_model
 
 ops = pyvino.opset8
 
@@ -213,21 +213,6 @@ def test_kernel_reuses_its_buffers(core, name, threads):
         (actual,) = request.infer([x]).to_tuple()
         assert_close(actual, evaluate_model(model, [x])[0])
     assert exec_type in {kind for _, kind in exec_types(request).values()}
-
-
-def resize_model(shape: list[int], scales: list[float], mode: str) -> onnx.ModelProto:
-    out = [round(d * s) for d, s in zip(shape, scales, strict=True)]
-    node = helper.make_node(
-        "Resize", ["x", "", "scales"], ["y"], mode=mode, coordinate_transformation_mode="half_pixel"
-    )
-    graph = helper.make_graph(
-        [node],
-        "resize",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, out)],
-        [helper.make_tensor("scales", TensorProto.FLOAT, [len(scales)], scales)],
-    )
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 
 
 @pytest.mark.parametrize("threads", [1, 2])
