@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -65,3 +66,73 @@ def run_conv_kernel(
     inputs = [x] if residual is None else [x, residual]
     kernel.bind(inputs, [out], scratch, TaskPool(threads))()
     return out
+
+
+@dataclass
+class DepthwiseCase:
+    """A depthwise 3x3 kernel test: data, weights, fused epilogue (ReLU6 without a residual,
+    no clamp with one, as MobileNetV2's blocks) and a NaN-filled output to catch gaps."""
+
+    x: np.ndarray
+    w: np.ndarray
+    bias: np.ndarray
+    residual: np.ndarray | None
+    lo: float
+    hi: float
+    out: np.ndarray
+
+    @property
+    def epilogue(self) -> Any:
+        from pyvino_cpu.kernels._epilogue import SimpleEpilogue
+
+        return SimpleEpilogue(self.bias, self.residual is not None, self.lo, self.hi)
+
+    def args(self) -> tuple:
+        """The kernel's epilogue arguments (bias, residual, has_residual, lo, hi)."""
+        from pyvino_cpu.kernels._epilogue import epilogue_args
+
+        return epilogue_args(self.epilogue, self.residual)
+
+
+def depthwise_case(
+    channels: int, hw: Sequence[int], out_hw: Sequence[int], with_residual: bool, seed: int
+) -> DepthwiseCase:
+    """Seeds ``seed`` .. ``seed + 3`` for x, weights, bias and residual."""
+    residual = rand(channels, *out_hw, seed=seed + 3) if with_residual else None
+    lo, hi = (-np.inf, np.inf) if with_residual else (0.0, 6.0)
+    return DepthwiseCase(
+        rand(channels, *hw, seed=seed),
+        rand(channels, 1, 3, 3, seed=seed + 1),
+        rand(channels, seed=seed + 2),
+        residual,
+        lo,
+        hi,
+        np.full((channels, *out_hw), np.nan, np.float32),
+    )
+
+
+def depthwise_block_types(
+    check: Callable[..., dict[str, tuple[str, str]]],
+    channels: int,
+    hw: int,
+    stride: int,
+    pads: tuple[int, int],
+    threads: int,
+    seed: int,
+) -> dict[str, tuple[str, str]]:
+    """A MobileNetV2 depthwise block (3x3 GroupConvolution ``dw``, bias, ReLU6) through the
+    plugin on ``threads`` threads, checked against the reference; its exec types."""
+    ops = pyvino.opset8
+    x = ops.parameter([1, channels, hw, hw], "f32", name="x")
+    y = ops.group_convolution(
+        x,
+        rand(channels, 1, 1, 3, 3, seed=seed),
+        strides=[stride, stride],
+        pads_begin=[pads[0]] * 2,
+        pads_end=[pads[1]] * 2,
+        dilations=[1, 1],
+        name="dw",
+    )
+    y = ops.clamp(ops.add(y, rand(1, channels, 1, 1, seed=seed + 1)), min=0.0, max=6.0)
+    inputs = [rand(1, channels, hw, hw, seed=seed + 2)]
+    return check(Model([y], [x]), inputs, {"INFERENCE_NUM_THREADS": threads})

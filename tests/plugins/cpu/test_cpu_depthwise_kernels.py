@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import pyvino
-from pyvino import Model
 from pyvino_cpu.kernels._epilogue import SimpleEpilogue, epilogue_args
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels.depthwise import GroupedConv
@@ -19,7 +18,7 @@ from pyvino_cpu.kernels.depthwise_small import (
     small_workspace,
 )
 
-from .conftest import rand
+from .conftest import depthwise_block_types, depthwise_case, rand
 
 ops = pyvino.opset8
 
@@ -55,21 +54,15 @@ def depthwise_oracle(x, w, bias, stride, pad, out_hw, residual, lo, hi):  # noqa
 def test_kernel_matches_loop_oracle(channels, hw, stride, pad, with_residual):
     height, width = hw
     ho, wo = (height + 2 * pad - 3) // stride + 1, (width + 2 * pad - 3) // stride + 1
-    x = rand(channels, height, width, seed=1)
-    w = rand(channels, 1, 3, 3, seed=2)
-    bias = rand(channels, seed=3)
-    residual = rand(channels, ho, wo, seed=4) if with_residual else None
-    lo, hi = (-np.inf, np.inf) if with_residual else (0.0, 6.0)
-    epilogue = SimpleEpilogue(bias, with_residual, lo, hi)
-    out = np.full((channels, ho, wo), np.nan, np.float32)
-    args = epilogue_args(epilogue, residual)
+    c = depthwise_case(channels, hw, (ho, wo), with_residual, seed=1)
+    taps, args = pack_taps(c.w), c.args()
     # two uneven channel ranges, as two threads' tiles would be
     split = channels // 3
     for k_lo, k_hi in ((0, split), (split, channels)):
         buffers = small_workspace(height * width, ho * wo)
-        depthwise3x3_small(x, pack_taps(w), out, stride, pad, pad, *args, k_lo, k_hi, *buffers)
-    expected = depthwise_oracle(x, w, bias, stride, pad, (ho, wo), residual, lo, hi)
-    np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-5)
+        depthwise3x3_small(c.x, taps, c.out, stride, pad, pad, *args, k_lo, k_hi, *buffers)
+    expected = depthwise_oracle(c.x, c.w, c.bias, stride, pad, (ho, wo), c.residual, c.lo, c.hi)
+    np.testing.assert_allclose(c.out, expected, rtol=1e-4, atol=1e-5)
 
 
 @pytest.mark.parametrize(
@@ -87,19 +80,13 @@ def test_kernel_matches_loop_oracle(channels, hw, stride, pad, with_residual):
 )
 @pytest.mark.parametrize("with_residual", [False, True])
 def test_same_padding_kernel_matches_oracle(channels, hw, with_residual):
-    height, width = hw
-    x = rand(channels, height, width, seed=11)
-    w = rand(channels, 1, 3, 3, seed=12)
-    bias = rand(channels, seed=13)
-    residual = rand(channels, height, width, seed=14) if with_residual else None
-    lo, hi = (-np.inf, np.inf) if with_residual else (0.0, 6.0)
-    out = np.full((channels, height, width), np.nan, np.float32)
-    args = epilogue_args(SimpleEpilogue(bias, with_residual, lo, hi), residual)
+    c = depthwise_case(channels, hw, hw, with_residual, seed=11)
+    args = c.args()
     split = channels // 2
     for k_lo, k_hi in ((0, split), (split, channels)):
-        depthwise3x3_same(x, w, out, *args, k_lo, k_hi, *same_workspace(height, width))
-    expected = depthwise_oracle(x, w, bias, 1, 1, hw, residual, lo, hi)
-    np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-5)
+        depthwise3x3_same(c.x, c.w, c.out, *args, k_lo, k_hi, *same_workspace(*hw))
+    expected = depthwise_oracle(c.x, c.w, c.bias, 1, 1, hw, c.residual, c.lo, c.hi)
+    np.testing.assert_allclose(c.out, expected, rtol=1e-4, atol=1e-5)
 
 
 def test_range_leaves_other_channels_untouched():
@@ -133,17 +120,5 @@ def test_kernel_choice():
 @pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize(("channels", "hw"), [(960, 7), (96, 28)])  # small; "same"
 def test_mobilenet_stages_through_plugin(check, threads, channels, hw):
-    x = ops.parameter([1, channels, hw, hw], "f32", name="x")
-    y = ops.group_convolution(
-        x,
-        rand(channels, 1, 1, 3, 3, seed=8),
-        strides=[1, 1],
-        pads_begin=[1, 1],
-        pads_end=[1, 1],
-        dilations=[1, 1],
-        name="dw",
-    )
-    y = ops.clamp(ops.add(y, rand(1, channels, 1, 1, seed=9)), min=0.0, max=6.0)
-    inputs = [rand(1, channels, hw, hw, seed=10)]
-    types = check(Model([y], [x]), inputs, {"INFERENCE_NUM_THREADS": threads})
+    types = depthwise_block_types(check, channels, hw, 1, (1, 1), threads, seed=8)
     assert types["dw"] == ("EXECUTED", "numba_depthwise_FP32")

@@ -14,7 +14,7 @@ from pyvino_cpu.kernels.depthwise_same import (
     same_workspace,
 )
 
-from .conftest import rand
+from .conftest import depthwise_case, rand
 
 
 def loop_oracle(x, w, bias, residual, lo, hi):  # noqa: ANN001, ANN201
@@ -59,15 +59,10 @@ def run_in_ranges(x, w, epilogue, residual, ranges):  # noqa: ANN001, ANN201
 )
 @pytest.mark.parametrize("with_residual", [False, True])
 def test_matches_loop_oracle(channels, hw, with_residual):
-    x = rand(channels, *hw, seed=41)
-    w = rand(channels, 1, 3, 3, seed=42)
-    bias = rand(channels, seed=43)
-    residual = rand(channels, *hw, seed=44) if with_residual else None
-    lo, hi = (-np.inf, np.inf) if with_residual else (0.0, 6.0)  # residual blocks: no clamp
-    epilogue = SimpleEpilogue(bias, with_residual, lo, hi)
+    c = depthwise_case(channels, hw, hw, with_residual, seed=41)
     split = channels // 2  # uneven halves, as two threads' tiles would be
-    out = run_in_ranges(x, w, epilogue, residual, [(0, split), (split, channels)])
-    expected = loop_oracle(x, w, bias, residual, lo, hi)
+    out = run_in_ranges(c.x, c.w, c.epilogue, c.residual, [(0, split), (split, channels)])
+    expected = loop_oracle(c.x, c.w, c.bias, c.residual, c.lo, c.hi)
     np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-5)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import pyvino
-from pyvino import Model
 from pyvino_cpu.kernels._epilogue import SimpleEpilogue, epilogue_args
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels.depthwise import GroupedConv
@@ -17,7 +16,7 @@ from pyvino_cpu.kernels.depthwise_stride2 import (
     stride2_workspace,
 )
 
-from .conftest import rand
+from .conftest import depthwise_block_types, depthwise_case, rand
 
 ops = pyvino.opset8
 
@@ -59,19 +58,14 @@ def test_kernel_matches_loop_oracle(channels, hw, pads, with_residual):
     height, width = hw
     ho, wo = height // 2, width // 2
     assert fits_stride2(height, width, ho, wo, *pads)
-    x = rand(channels, height, width, seed=21)
-    w = rand(channels, 1, 3, 3, seed=22)
-    bias = rand(channels, seed=23)
-    residual = rand(channels, ho, wo, seed=24) if with_residual else None
-    lo, hi = (-np.inf, np.inf) if with_residual else (0.0, 6.0)
-    out = np.full((channels, ho, wo), np.nan, np.float32)
-    args = epilogue_args(SimpleEpilogue(bias, with_residual, lo, hi), residual)
+    c = depthwise_case(channels, hw, (ho, wo), with_residual, seed=21)
+    args = c.args()
     split = channels // 2  # two uneven channel ranges, as two threads' tiles would be
     for k_lo, k_hi in ((0, split), (split, channels)):
         buffers = stride2_workspace(height, width)
-        depthwise3x3_stride2(x, w, out, *pads, *args, k_lo, k_hi, *buffers)
-    expected = strided_oracle(x, w, bias, pads, (ho, wo), residual, lo, hi)
-    np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-5)
+        depthwise3x3_stride2(c.x, c.w, c.out, *pads, *args, k_lo, k_hi, *buffers)
+    expected = strided_oracle(c.x, c.w, c.bias, pads, (ho, wo), c.residual, c.lo, c.hi)
+    np.testing.assert_allclose(c.out, expected, rtol=1e-4, atol=1e-5)
 
 
 def test_range_leaves_other_channels_untouched():
@@ -115,17 +109,6 @@ def test_kernel_choice():
     ],
 )
 def test_stride2_layers_through_plugin(check, threads, channels, hw, pads_begin, pads_end):
-    x = ops.parameter([1, channels, hw, hw], "f32", name="x")
-    y = ops.group_convolution(
-        x,
-        rand(channels, 1, 1, 3, 3, seed=28),
-        strides=[2, 2],
-        pads_begin=[pads_begin, pads_begin],
-        pads_end=[pads_end, pads_end],
-        dilations=[1, 1],
-        name="dw",
-    )
-    y = ops.clamp(ops.add(y, rand(1, channels, 1, 1, seed=29)), min=0.0, max=6.0)
-    inputs = [rand(1, channels, hw, hw, seed=30)]
-    types = check(Model([y], [x]), inputs, {"INFERENCE_NUM_THREADS": threads})
+    pads = (pads_begin, pads_end)
+    types = depthwise_block_types(check, channels, hw, 2, pads, threads, seed=28)
     assert types["dw"] == ("EXECUTED", "numba_depthwise_FP32")

@@ -54,17 +54,6 @@ def numpy_convolution(x: np.ndarray, w: np.ndarray, g: Window2D) -> np.ndarray:
     return out
 
 
-def run_direct(
-    g: Window2D,
-    x: np.ndarray,
-    w: np.ndarray,
-    threads: int,
-    epilogue: SimpleEpilogue | None = None,
-    residual: np.ndarray | None = None,
-) -> np.ndarray:
-    return run_conv_kernel(DirectConv(g, w), x, threads, epilogue, residual)
-
-
 def sample(g: Window2D, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((g.n, g.c, g.h, g.w)).astype(np.float32)
@@ -89,7 +78,7 @@ def sample(g: Window2D, seed: int) -> tuple[np.ndarray, np.ndarray]:
 )
 def test_direct_3x3_matches_numpy(g, threads):
     x, w = sample(g, g.c + g.k + g.h)
-    out = run_direct(g, x, w, threads)
+    out = run_conv_kernel(DirectConv(g, w), x, threads)
     np.testing.assert_allclose(out[0], numpy_convolution(x[0], w, g), rtol=1e-4, atol=1e-5)
 
 
@@ -105,7 +94,7 @@ def test_direct_3x3_matches_numpy(g, threads):
 )
 def test_direct_other_windows_match_numpy(g):
     x, w = sample(g, 3)
-    out = run_direct(g, x, w, 1)
+    out = run_conv_kernel(DirectConv(g, w), x, 1)
     np.testing.assert_allclose(out[0], numpy_convolution(x[0], w, g), rtol=1e-4, atol=1e-5)
 
 
@@ -117,7 +106,7 @@ def test_direct_fused_epilogue_batch_two(threads, lo, hi, residual):
     rng = np.random.default_rng(12)
     bias = rng.standard_normal(g.k).astype(np.float32)
     res = rng.standard_normal((g.n, g.k, g.ho, g.wo)).astype(np.float32) if residual else None
-    out = run_direct(g, x, w, threads, SimpleEpilogue(bias, residual, lo, hi), res)
+    out = run_conv_kernel(DirectConv(g, w), x, threads, SimpleEpilogue(bias, residual, lo, hi), res)
     for i in range(g.n):
         expected = numpy_convolution(x[i], w, g) + bias[:, None, None]
         if res is not None:

@@ -20,17 +20,6 @@ def geometry(n: int, c: int, k: int, h: int, w: int, pad: int) -> Window2D:
     )
 
 
-def run_winograd(
-    g: Window2D,
-    x: np.ndarray,
-    w: np.ndarray,
-    threads: int,
-    epilogue: SimpleEpilogue | None = None,
-    residual: np.ndarray | None = None,
-) -> np.ndarray:
-    return run_conv_kernel(Winograd(g, w, tile=4), x, threads, epilogue, residual)
-
-
 def sample(g: Window2D, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((g.n, g.c, g.h, g.w)).astype(np.float32)
@@ -52,7 +41,7 @@ def sample(g: Window2D, seed: int) -> tuple[np.ndarray, np.ndarray]:
 def test_f43_matches_numpy_convolution(c, k, h, w, pad, threads):
     g = geometry(1, c, k, h, w, pad)
     x, weights = sample(g, c + h + pad)
-    out = run_winograd(g, x, weights, threads)
+    out = run_conv_kernel(Winograd(g, weights, tile=4), x, threads)
     expected = numpy_convolution(x[0], weights, g)
     np.testing.assert_allclose(out[0], expected, rtol=1e-4, atol=1e-4)
 
@@ -65,7 +54,7 @@ def test_f43_fused_bias_residual_relu6_batch_two(threads):
     bias = rng.standard_normal(g.k).astype(np.float32)
     residual = rng.standard_normal((g.n, g.k, g.ho, g.wo)).astype(np.float32)
     epilogue = SimpleEpilogue(bias, True, 0.0, 6.0)
-    out = run_winograd(g, x, weights, threads, epilogue, residual)
+    out = run_conv_kernel(Winograd(g, weights, tile=4), x, threads, epilogue, residual)
     for i in range(g.n):
         conv = numpy_convolution(x[i], weights, g) + bias[:, None, None] + residual[i]
         np.testing.assert_allclose(out[i], np.clip(conv, 0.0, 6.0), rtol=1e-4, atol=1e-4)

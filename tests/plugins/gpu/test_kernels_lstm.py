@@ -117,30 +117,15 @@ def test_query_model_claims_lstm_with_constant_weights(core) -> None:
     v = lstm_case(np.random.default_rng(6), batch=1, steps=2, inputs=3, hidden=4, directions=1)
     x, h0, c0 = (ops.parameter(list(v[k].shape), "f32", name=k) for k in ("x", "h0", "c0"))
     w = ops.parameter(list(v["W"].shape), "f32", name="w")  # runtime weights: not on GPU
-    const = ops.lstmsequence(
-        x,
-        h0,
-        c0,
-        np.array([2], np.int32),
-        v["W"],
-        v["R"],
-        v["B"],
-        hidden_size=4,
-        direction="forward",
-        name="const_lstm",
-    )
-    runtime = ops.lstmsequence(
-        x,
-        h0,
-        c0,
-        np.array([2], np.int32),
-        w,
-        v["R"],
-        v["B"],
-        hidden_size=4,
-        direction="forward",
-        name="runtime_lstm",
-    )
+
+    def lstm(weights, name: str):  # noqa: ANN001, ANN202
+        lengths = np.array([2], np.int32)
+        return ops.lstmsequence(
+            x, h0, c0, lengths, weights, v["R"], v["B"], hidden_size=4, direction="forward",
+            name=name,
+        )  # fmt: skip
+
+    const, runtime = lstm(v["W"], "const_lstm"), lstm(w, "runtime_lstm")
     model = pyvino.Model([const.output(0), runtime.output(0)], [x, h0, c0, w], "q")
     claimed = core.query_model(model, "GPU")
     assert claimed["const_lstm"] == "GPU"

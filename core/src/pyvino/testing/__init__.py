@@ -17,6 +17,7 @@ from __future__ import annotations
 from pyvino._reference import evaluate_model
 from pyvino.testing._cache_checks import (
     assert_damaged_entry_is_rebuilt,
+    assert_refused_entry_is_rebuilt,
     cache_entry,
     count_compiles,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "OpCase",
     "OpConformance",
     "assert_damaged_entry_is_rebuilt",
+    "assert_refused_entry_is_rebuilt",
     "assert_outputs_match",
     "cache_entry",
     "count_compiles",

@@ -50,7 +50,7 @@ def truncated(blob: bytes) -> bytes:
 def flipped(blob: bytes) -> bytes:
     """64 bytes in the middle inverted: the length holds, a checksum does not."""
     middle = len(blob) // 2
-    return blob[:middle] + bytes(b ^ 0xFF for b in blob[middle:middle + 64]) + blob[middle + 64:]
+    return blob[:middle] + bytes(b ^ 0xFF for b in blob[middle : middle + 64]) + blob[middle + 64 :]
 
 
 def assert_damaged_entry_is_rebuilt(
@@ -82,3 +82,25 @@ def assert_damaged_entry_is_rebuilt(
     assert again.get_property("LOADED_FROM_CACHE") is True
     assert len(compiles) == before + 1, "a hit does not compile"
     np.testing.assert_array_equal(again(list(inputs))[0], want)
+
+
+def assert_refused_entry_is_rebuilt(
+    core: Core,
+    device: str,
+    model: Any,
+    inputs: Sequence[np.ndarray],
+    config: dict[str, Any],
+    damage: Damage,
+    monkeypatch: Any,
+    caplog: Any,
+) -> str:
+    """Fill ``CACHE_DIR`` (in ``config``) with ``model``, ``damage`` the entry in a way only the
+    plugin's import can refuse (checksums intact), and check it is rebuilt as
+    ``assert_damaged_entry_is_rebuilt`` says, with exactly two compiles in all. Returns the
+    cache's warning log (pytest's ``caplog``), which should say why the import refused it."""
+    compiles = count_compiles(core, device, monkeypatch)
+    core.compile_model(model, device, config)
+    with caplog.at_level("WARNING", logger="pyvino.cache"):
+        assert_damaged_entry_is_rebuilt(core, device, model, inputs, config, damage, compiles)
+    assert compiles == [model.friendly_name] * 2, compiles
+    return caplog.text

@@ -17,7 +17,7 @@ from pyvino_cpu._epilogue_match import match_simple
 from pyvino_cpu._fusion import Group, anchor_capable
 from pyvino_cpu._program_builder import build_eltwise, fusable
 from pyvino_cpu._quantized import fake_quantize_kernel, split_fake_quantize
-from pyvino_cpu.kernels import AfterAnchor, Kernel, Run, in_turn
+from pyvino_cpu.kernels import AfterAnchor, Arrays, Kernel, Run, in_turn
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels.conv import ConvGemm
 from pyvino_cpu.kernels.depthwise import GroupedConv
@@ -67,13 +67,7 @@ class Fused(AfterAnchor):
         cols = getattr(core, "tile_cols", None)
         self.blocked = Eltwise.build(epilogue.p, cols) if cols is not None else None
 
-    def bind(
-        self,
-        inputs: list[np.ndarray],
-        outputs: list[np.ndarray],
-        scratch: list[np.ndarray],
-        pool: TaskPool,
-    ) -> Run:
+    def bind(self, inputs: Arrays, outputs: Arrays, scratch: Arrays, pool: TaskPool) -> Run:
         rest = iter(inputs[self.n :])
         graph = [s for s in self.epilogue.p.sources if not isinstance(s, np.ndarray)]
         epi_inputs = [outputs[0] if s.node is self.anchor else next(rest) for s in graph]

@@ -17,6 +17,8 @@ import numpy as np
 if TYPE_CHECKING:
     from pyvino_cpu._parallel import TaskPool
 
+# The arrays a step is bound to: its inputs, outputs or scratch buffers.
+Arrays = list[np.ndarray]
 Run = Callable[[], None]
 
 
@@ -29,13 +31,7 @@ class Kernel:
         """Shapes and dtypes of temporary buffers, in the order ``bind`` receives them."""
         return []
 
-    def bind(
-        self,
-        inputs: list[np.ndarray],
-        outputs: list[np.ndarray],
-        scratch: list[np.ndarray],
-        pool: TaskPool,
-    ) -> Run:
+    def bind(self, inputs: Arrays, outputs: Arrays, scratch: Arrays, pool: TaskPool) -> Run:
         raise NotImplementedError
 
 

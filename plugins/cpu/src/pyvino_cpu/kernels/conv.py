@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pyvino_cpu._parallel import GEMM_TILES_PER_THREAD, MIN_PARALLEL_WORK
-from pyvino_cpu.kernels import Kernel, Run
+from pyvino_cpu.kernels import Arrays, Kernel, Run
 from pyvino_cpu.kernels._epilogue import SimpleEpilogue, bind_block
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels._im2col import Im2col, im2col
@@ -67,9 +67,9 @@ class ConvGemm(Kernel):
 
     def bind(
         self,
-        inputs: list[np.ndarray],
-        outputs: list[np.ndarray],
-        scratch: list[np.ndarray],
+        inputs: Arrays,
+        outputs: Arrays,
+        scratch: Arrays,
         pool: TaskPool,
         epilogue: Block | None = None,
     ) -> Run:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pyvino_cpu.kernels import Kernel, Run
+from pyvino_cpu.kernels import Arrays, Kernel, Run
 from pyvino_cpu.kernels._epilogue import SimpleEpilogue, epilogue_args, finish_row
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels._jit import as_f32, kernel, precompile
@@ -223,13 +223,7 @@ class GroupedConv(Kernel):
         )
         self.taps = pack_taps(self.w) if self.small else None
 
-    def bind(
-        self,
-        inputs: list[np.ndarray],
-        outputs: list[np.ndarray],
-        scratch: list[np.ndarray],
-        pool: TaskPool,
-    ) -> Run:
+    def bind(self, inputs: Arrays, outputs: Arrays, scratch: Arrays, pool: TaskPool) -> Run:
         g, w, groups = self.g, self.w, self.groups
         x, out, res = g.images(inputs, outputs, self.epilogue.residual)
         contiguous = all(a is None or a.flags.c_contiguous for a in (x, out, res))

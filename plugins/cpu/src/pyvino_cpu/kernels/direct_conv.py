@@ -18,7 +18,7 @@ import numba
 import numpy as np
 
 from pyvino_cpu._packing import packed
-from pyvino_cpu.kernels import Kernel, Run
+from pyvino_cpu.kernels import Arrays, Kernel, Run
 from pyvino_cpu.kernels._epilogue import SimpleEpilogue, epilogue_args
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels._jit import kernel, precompile
@@ -193,13 +193,7 @@ class DirectConv(Kernel):
         self.w = packed(weights, "direct_conv", pack_weights)
         self.block = block_rows(geom)
 
-    def bind(
-        self,
-        inputs: list[np.ndarray],
-        outputs: list[np.ndarray],
-        scratch: list[np.ndarray],
-        pool: TaskPool,
-    ) -> Run:
+    def bind(self, inputs: Arrays, outputs: Arrays, scratch: Arrays, pool: TaskPool) -> Run:
         g, w, block = self.g, self.w, self.block
         x, out, res = g.images(inputs, outputs, self.epilogue.residual)
         tails = [

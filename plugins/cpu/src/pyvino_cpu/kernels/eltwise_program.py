@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyvino_cpu.kernels import Kernel, Run
+from pyvino_cpu.kernels import Arrays, Kernel, Run
 from pyvino_cpu.kernels import eltwise as E
 from pyvino_cpu.kernels._jit import precompile
 
@@ -149,13 +149,7 @@ class Eltwise(Kernel):
         run = E.run_program
         return lambda r0, r1, c0, c1: run(out, operands, *args, r0, r1, c0, c1)
 
-    def bind(
-        self,
-        inputs: list[np.ndarray],
-        outputs: list[np.ndarray],
-        scratch: list[np.ndarray],
-        pool: TaskPool,
-    ) -> Run:
+    def bind(self, inputs: Arrays, outputs: Arrays, scratch: Arrays, pool: TaskPool) -> Run:
         block, rows, cols = self.bind_block(inputs, outputs), self.rows, self.cols
         work = 4.0 * rows * cols * len(self.code)
         if rows >= 2 * pool.threads or rows * cols < 4 * E.BLOCK * pool.threads:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from pyvino_cpu.kernels import AfterAnchor, Kernel, Run, in_turn
+from pyvino_cpu.kernels import AfterAnchor, Arrays, Kernel, Run, in_turn
 from pyvino_cpu.kernels._epilogue import bind_block
 from pyvino_cpu.kernels._jit import OPTIONS, precompile
 
@@ -112,13 +112,7 @@ class FakeQuantize(Kernel):
         self.ranges = ranges
         self.steps = np.float32(levels - 1)
 
-    def bind(
-        self,
-        inputs: list[np.ndarray],
-        outputs: list[np.ndarray],
-        scratch: list[np.ndarray],
-        pool: TaskPool,
-    ) -> Run:
+    def bind(self, inputs: Arrays, outputs: Arrays, scratch: Arrays, pool: TaskPool) -> Run:
         x = inputs[0].reshape(self.rows, self.cols)
         out = outputs[0].reshape(self.rows, self.cols)
         run: Callable[..., None]
@@ -193,13 +187,7 @@ class WithFakeQuantize(AfterAnchor):
         super().__init__(core)
         self.fq = fq
 
-    def bind(
-        self,
-        inputs: list[np.ndarray],
-        outputs: list[np.ndarray],
-        scratch: list[np.ndarray],
-        pool: TaskPool,
-    ) -> Run:
+    def bind(self, inputs: Arrays, outputs: Arrays, scratch: Arrays, pool: TaskPool) -> Run:
         core, cols = self.core, getattr(self.core, "tile_cols", None)
         if cols is None:
             return in_turn(

@@ -17,7 +17,7 @@ import numpy as np
 from pyvino import Op, Output, Type
 from pyvino_opsets._resample import cubic_taps, linear_onnx_taps, nearest_indices, source_coords
 
-from pyvino_cpu.kernels import Kernel, Run
+from pyvino_cpu.kernels import Arrays, Kernel, Run
 from pyvino_cpu.kernels._jit import kernel, precompile
 from pyvino_cpu.kernels._workspace import Workspace, aligned_zeros, split_with_workspace
 
@@ -126,13 +126,7 @@ class Interpolate(Kernel):
             self.idx_h = np.arange(shape[h_axis], dtype=np.int64)[None]
             self.w_h = np.ones_like(self.idx_h, dtype=F32)
 
-    def bind(
-        self,
-        inputs: list[np.ndarray],
-        outputs: list[np.ndarray],
-        scratch: list[np.ndarray],
-        pool: TaskPool,
-    ) -> Run:
+    def bind(self, inputs: Arrays, outputs: Arrays, scratch: Arrays, pool: TaskPool) -> Run:
         (a, h, m, w, c), (_, ho, _, wo, _) = self.view_in, self.view_out
         x, out = inputs[0].reshape(a, h, m * w * c), outputs[0].reshape(a, ho, m * wo * c)
         args = (self.idx_h, self.w_h, self.idx_w, self.w_w, w, c)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pyvino_cpu.kernels import Kernel, Run
+from pyvino_cpu.kernels import Arrays, Kernel, Run
 from pyvino_cpu.kernels._jit import as_f32
 
 if TYPE_CHECKING:
@@ -53,9 +53,9 @@ class MatMul(Kernel):
 
     def bind(
         self,
-        inputs: list[np.ndarray],
-        outputs: list[np.ndarray],
-        scratch: list[np.ndarray],
+        inputs: Arrays,
+        outputs: Arrays,
+        scratch: Arrays,
         pool: TaskPool,
         epilogue: Block | None = None,
     ) -> Run:

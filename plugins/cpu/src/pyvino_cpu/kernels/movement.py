@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pyvino_cpu.kernels import Kernel, Run
+from pyvino_cpu.kernels import Arrays, Kernel, Run
 
 if TYPE_CHECKING:
     from pyvino_cpu._parallel import TaskPool
@@ -29,13 +29,7 @@ class Transpose(Kernel):
     def __init__(self, perm: tuple[int, ...]) -> None:
         self.perm = perm
 
-    def bind(
-        self,
-        inputs: list[np.ndarray],
-        outputs: list[np.ndarray],
-        scratch: list[np.ndarray],
-        pool: TaskPool,
-    ) -> Run:
+    def bind(self, inputs: Arrays, outputs: Arrays, scratch: Arrays, pool: TaskPool) -> Run:
         src, out, copyto = inputs[0].transpose(self.perm), outputs[0], np.copyto
         return lambda: copyto(out, src)
 
@@ -48,13 +42,7 @@ class Concat(Kernel):
     def __init__(self, axis: int) -> None:
         self.axis = axis
 
-    def bind(
-        self,
-        inputs: list[np.ndarray],
-        outputs: list[np.ndarray],
-        scratch: list[np.ndarray],
-        pool: TaskPool,
-    ) -> Run:
+    def bind(self, inputs: Arrays, outputs: Arrays, scratch: Arrays, pool: TaskPool) -> Run:
         parts, out, axis, concatenate = tuple(inputs), outputs[0], self.axis, np.concatenate
         return lambda: concatenate(parts, axis=axis, out=out)
 
@@ -68,13 +56,7 @@ class Reduce(Kernel):
         self.keep = keep_dims
         self.exec_type = type_name.removeprefix("Reduce").lower() + "_reduce"
 
-    def bind(
-        self,
-        inputs: list[np.ndarray],
-        outputs: list[np.ndarray],
-        scratch: list[np.ndarray],
-        pool: TaskPool,
-    ) -> Run:
+    def bind(self, inputs: Arrays, outputs: Arrays, scratch: Arrays, pool: TaskPool) -> Run:
         x, out, fn = inputs[0], outputs[0], self.fn
         axes = self.axes
         trailing = tuple(range(x.ndim - len(axes), x.ndim))
@@ -104,12 +86,6 @@ class Copy(Kernel):
 
     exec_type = "reorder"
 
-    def bind(
-        self,
-        inputs: list[np.ndarray],
-        outputs: list[np.ndarray],
-        scratch: list[np.ndarray],
-        pool: TaskPool,
-    ) -> Run:
+    def bind(self, inputs: Arrays, outputs: Arrays, scratch: Arrays, pool: TaskPool) -> Run:
         src, out, copyto = inputs[0], outputs[0], np.copyto
         return lambda: copyto(out, src.reshape(out.shape))

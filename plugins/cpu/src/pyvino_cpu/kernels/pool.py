@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pyvino_cpu.kernels import Kernel, Run
+from pyvino_cpu.kernels import Arrays, Kernel, Run
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels._jit import kernel, precompile
 
@@ -91,13 +91,7 @@ class Pool(Kernel):
         self.full = 0 if is_max or exclude_pad or not geom.any_padding else geom.kh * geom.kw
         self.exec_type = "numba_max_pool" if is_max else "numba_avg_pool"
 
-    def bind(
-        self,
-        inputs: list[np.ndarray],
-        outputs: list[np.ndarray],
-        scratch: list[np.ndarray],
-        pool: TaskPool,
-    ) -> Run:
+    def bind(self, inputs: Arrays, outputs: Arrays, scratch: Arrays, pool: TaskPool) -> Run:
         g = self.g
         x = inputs[0].reshape(g.n * g.c, g.h, g.w)
         out = outputs[0].reshape(g.n * g.k, g.ho, g.wo)

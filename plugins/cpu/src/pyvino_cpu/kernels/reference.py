@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
-from pyvino_cpu.kernels import Kernel
+from pyvino_cpu.kernels import Arrays, Kernel
 
 
 class Reference(Kernel):
@@ -17,11 +15,5 @@ class Reference(Kernel):
         self.fn = fn
         self.exec_type = exec_type
 
-    def bind(
-        self,
-        inputs: list[np.ndarray],
-        outputs: list[np.ndarray],
-        scratch: list[np.ndarray],
-        pool: Any,
-    ) -> Any:
+    def bind(self, inputs: Arrays, outputs: Arrays, scratch: Arrays, pool: Any) -> Any:
         raise TypeError("reference steps run through the plan's slot table, not bound arrays")

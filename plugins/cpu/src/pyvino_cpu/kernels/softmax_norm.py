@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pyvino_cpu.kernels import Kernel, Run
+from pyvino_cpu.kernels import Arrays, Kernel, Run
 from pyvino_cpu.kernels._jit import as_f32, kernel, precompile
 from pyvino_cpu.kernels._math import exp32
 
@@ -109,13 +109,7 @@ class Softmax(Kernel):
         inner = int(np.prod(shape[axis + 1 :], dtype=np.int64))
         self.view = (outer, shape[axis], inner)
 
-    def bind(
-        self,
-        inputs: list[np.ndarray],
-        outputs: list[np.ndarray],
-        scratch: list[np.ndarray],
-        pool: TaskPool,
-    ) -> Run:
+    def bind(self, inputs: Arrays, outputs: Arrays, scratch: Arrays, pool: TaskPool) -> Run:
         view = self.view if self.view[2] > 1 else self.view[:2]
         fn = softmax if len(view) == 3 else softmax_rows
         x, out = inputs[0].reshape(view), outputs[0].reshape(view)
@@ -147,13 +141,7 @@ class Normalize(Kernel):
         self.eps, self.inside, self.scale_var = float(eps), bool(inside), bool(scale_var)
         self.exec_type = exec_type
 
-    def bind(
-        self,
-        inputs: list[np.ndarray],
-        outputs: list[np.ndarray],
-        scratch: list[np.ndarray],
-        pool: TaskPool,
-    ) -> Run:
+    def bind(self, inputs: Arrays, outputs: Arrays, scratch: Arrays, pool: TaskPool) -> Run:
         x, out = inputs[0].reshape(self.view), outputs[0].reshape(self.view)
         args = (self.gamma, self.beta, self.eps, self.inside, self.scale_var, self.affine)
         precompile(normalize_rows, x, out, *args, 0, 0)

@@ -16,7 +16,7 @@ import numpy as np
 
 from pyvino_cpu._packing import packed
 from pyvino_cpu._parallel import GEMM_TILES_PER_THREAD, MIN_PARALLEL_WORK
-from pyvino_cpu.kernels import Kernel, Run
+from pyvino_cpu.kernels import Arrays, Kernel, Run
 from pyvino_cpu.kernels._epilogue import SimpleEpilogue, epilogue_args, finish_row
 from pyvino_cpu.kernels._geometry import Window2D
 from pyvino_cpu.kernels._jit import kernel, precompile
@@ -195,13 +195,7 @@ class Winograd(Kernel):
         t, f32, e = self.th * self.tw, np.dtype(np.float32), self.u.shape[0]
         return [((e, self.g.c, t), f32), ((e, self.g.k, t), f32)]
 
-    def bind(
-        self,
-        inputs: list[np.ndarray],
-        outputs: list[np.ndarray],
-        scratch: list[np.ndarray],
-        pool: TaskPool,
-    ) -> Run:
+    def bind(self, inputs: Arrays, outputs: Arrays, scratch: Arrays, pool: TaskPool) -> Run:
         g, u, th, tw = self.g, self.u, self.th, self.tw
         to_v, from_m = self.transforms
         x, out, res = g.images(inputs, outputs, self.epilogue.residual)
